@@ -1,0 +1,187 @@
+"""Find and launch Chromium; build the browser context every run uses (locale, guard, no downloads)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from loguru import logger
+from playwright.sync_api import Browser, BrowserContext, Playwright, Request, Route
+
+from orderwatch.errors import UsageError
+from orderwatch.marketplace import Marketplace
+
+# Tried in order when no browser is configured. The headless shell first: 2-3x faster to start,
+# half the memory. A headed login needs a full browser, so it is skipped then.
+SYSTEM_BROWSERS = (
+    "chromium-headless-shell",
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+)
+MAC_BROWSERS = (
+    "/Applications/Chromium.app/Contents/MacOS/Chromium",
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+)
+QUIET_ARGS = [
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-default-apps",
+]
+# Loopback-only runs (tests, demo): no host name resolves except the replay site's.
+LOOPBACK_ONLY_ARGS = ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"]
+
+
+def find_browser(configured: Path | None = None, *, headed: bool = False) -> Path | None:
+    """The Chromium executable to use, or None for Playwright's own downloaded browser.
+
+    Order: the configured path; an installed Chromium (headless shell first unless headed);
+    Playwright's download. Raises UsageError when there is none.
+    """
+    if configured is not None:
+        if not (configured.is_file() and os.access(configured, os.X_OK)):
+            raise UsageError(f"browser {configured} is not an executable file", browser=str(configured))
+        return configured
+    names = [n for n in SYSTEM_BROWSERS if not (headed and n == "chromium-headless-shell")]
+    for name in names:
+        found = shutil.which(name)
+        if found:
+            return Path(found)
+    if sys.platform == "darwin":
+        for candidate in MAC_BROWSERS:
+            if Path(candidate).exists():
+                return Path(candidate)
+    if playwright_browser_installed():
+        return None
+    raise UsageError(
+        "no Chromium found: run scripts/setup.sh (it installs one), or set ORDERWATCH_BROWSER to a Chromium executable"
+    )
+
+
+def playwright_browser_installed() -> bool:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        return Path(p.chromium.executable_path).exists()
+
+
+def launch(pw: Playwright, executable: Path | None, *, headed: bool = False, loopback_only: bool = False) -> Browser:
+    args = QUIET_ARGS + (LOOPBACK_ONLY_ARGS if loopback_only else [])
+    logger.debug("launching {} (headed={})", executable or "Playwright's Chromium", headed)
+    return pw.chromium.launch(
+        executable_path=str(executable) if executable else None, headless=not headed, args=args
+    )
+
+
+@dataclass
+class GuardEvent:
+    method: str
+    url: str
+    resource_type: str
+    reason: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"kind": "guard_blocked", "method": self.method, "url": self.url,
+                "resource_type": self.resource_type, "reason": self.reason}
+
+
+# Static hosts the real pages load their scripts and styles from.
+STATIC_HOSTS = ("m.media-amazon.com", "images-na.ssl-images-amazon.com", "images-fe.ssl-images-amazon.com")
+SIGNIN_POST_PATHS = ("/ap/signin", "/ap/mfa")
+NOT_LOADED = ("image", "font", "media", "imageset")
+
+
+@dataclass
+class RequestGuard:
+    """Every request of the context passes here. Only GET/HEAD to the site and its static hosts,
+    and POST to the sign-in endpoints while ``signing_in`` is set; all else is aborted and kept in
+    ``blocked`` (reported as guard_blocked). Images, fonts and media are never loaded."""
+
+    site_origin: tuple[str, str]  # (scheme, netloc) of the site or its loopback replay
+    static_hosts: tuple[str, ...] = STATIC_HOSTS
+    signing_in: bool = False
+    blocked: list[GuardEvent] = field(default_factory=list)
+
+    def verdict(self, method: str, url: str, resource_type: str) -> str | None:
+        """None when the request may go; otherwise the reason it is blocked."""
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob", "about"):
+            return None
+        if resource_type in NOT_LOADED:
+            return "not_loaded"
+        same_site = (parts.scheme, parts.netloc) == self.site_origin
+        static = parts.scheme == "https" and parts.hostname in self.static_hosts
+        if method in ("GET", "HEAD"):
+            if same_site or (static and resource_type in ("script", "stylesheet")):
+                return None
+            return "off_site"
+        if method == "POST" and same_site and self.signing_in and parts.path in SIGNIN_POST_PATHS:
+            return None
+        return "state_changing_method" if same_site else "off_site"
+
+    def handle(self, route: Route, request: Request) -> None:
+        reason = self.verdict(request.method, request.url, request.resource_type)
+        if reason is None:
+            route.continue_()
+            return
+        if reason != "not_loaded":
+            event = GuardEvent(request.method, _short(request.url), request.resource_type, reason)
+            self.blocked.append(event)
+            logger.warning("guard blocked {} {} ({})", event.method, event.url, reason)
+        route.abort("blockedbyclient")
+
+
+def _short(url: str) -> str:
+    """The URL without its query: enough to say what was blocked, nothing of what it carried."""
+    p = urlsplit(url)
+    return f"{p.scheme}://{p.netloc}{p.path}"
+
+
+def new_context(
+    browser: Browser,
+    market: Marketplace,
+    base_url: str,
+    *,
+    storage_state: Path | None = None,
+) -> tuple[BrowserContext, RequestGuard]:
+    """A context with the marketplace's locale and time zone, the saved session, and the guard."""
+    opts: dict[str, Any] = {
+        "locale": market.locale,
+        "timezone_id": market.timezone,
+        "service_workers": "block",
+        "accept_downloads": False,
+        "java_script_enabled": True,
+    }
+    if storage_state is not None and storage_state.exists():
+        opts["storage_state"] = str(storage_state)
+    context = browser.new_context(**opts)
+    parts = urlsplit(base_url)
+    guard = RequestGuard(site_origin=(parts.scheme, parts.netloc))
+    context.route("**/*", guard.handle)
+
+    def _no_popups(page: Any) -> None:
+        if len(context.pages) > 1:
+            logger.warning("closed a popup the page opened")
+            guard.blocked.append(GuardEvent("GET", _short(page.url), "popup", "popup"))
+            page.close()
+
+    context.on("page", _no_popups)
+    return context, guard
+
+
+if __name__ == "__main__":  # `python -m bots.browser`: print the browser orderwatch would use (set-up uses it)
+    try:
+        found = find_browser(headed="--headed" in sys.argv)
+    except UsageError as exc:
+        print(exc.message, file=sys.stderr)
+        sys.exit(1)
+    print(found or "playwright-managed chromium")

@@ -1,0 +1,106 @@
+"""Page objects: one class per page, URL constants, intent-named actions, queries that return plain
+values. They navigate and hand back HTML; parsing is elsewhere (orderwatch/parsers)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from loguru import logger
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from orderwatch.errors import SiteUnreachableError
+from orderwatch.marketplace import Marketplace
+
+ORDER_HISTORY = "/your-orders/orders"
+ORDER_SUMMARY = "/gp/digital/your-account/order-summary.html"
+ONE_CLICK = "/cpe/yourpayments/settings/manageoneclick"
+SIGN_IN = "/ap/signin"
+
+
+@dataclass(frozen=True, slots=True)
+class Captured:
+    """A page as the browser rendered it: where we ended up, and its HTML."""
+
+    url: str
+    html: str
+    status: int | None
+
+
+class AccountPages:
+    """Navigation to the account pages. Each ``open_*`` returns the rendered page, wherever the site
+    sent us (the caller classifies a sign-in page)."""
+
+    def __init__(self, page: Page, base_url: str, market: Marketplace, timeout_s: float) -> None:
+        self.page = page
+        self.base_url = base_url.rstrip("/")
+        self.market = market
+        self.timeout_ms = timeout_s * 1000
+
+    def order_history_url(self, time_filter: str, start_index: int) -> str:
+        return f"{self.base_url}{ORDER_HISTORY}?" + urlencode({"timeFilter": time_filter, "startIndex": start_index})
+
+    def order_summary_url(self, order_id: str) -> str:
+        return f"{self.base_url}{ORDER_SUMMARY}?" + urlencode({"ie": "UTF8", "orderID": order_id})
+
+    def one_click_url(self) -> str:
+        return f"{self.base_url}{ONE_CLICK}"
+
+    def open(self, url: str) -> Captured:
+        logger.debug("GET {}", url)
+        try:
+            response = self.page.goto(url, wait_until="domcontentloaded", timeout=self.timeout_ms)
+        except PlaywrightTimeout:
+            raise SiteUnreachableError(f"timed out after {self.timeout_ms / 1000:.0f} s loading {url}", url=url) from None
+        except PlaywrightError as exc:
+            first_line = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+            raise SiteUnreachableError(f"could not load {url}: {first_line}", url=url) from None
+        status = response.status if response is not None else None
+        if status is not None and status >= 500:
+            raise SiteUnreachableError(f"the site answered HTTP {status} for {url}", url=url, status=status)
+        return self.current(status)
+
+    def current(self, status: int | None = None) -> Captured:
+        return Captured(self.page.url, self.page.content(), status)
+
+
+class SignInPage:
+    """The sign-in steps. Actions only; the flow decides which one fits the page (classify_signin)."""
+
+    EMAIL = "#ap_email, #ap_email_login"
+    CONTINUE = "input#continue"
+    PASSWORD = "#ap_password"
+    REMEMBER_ME = "input[name=rememberMe]"
+    SIGN_IN_SUBMIT = "#signInSubmit"
+    OTP = "#auth-mfa-otpcode"
+    OTP_REMEMBER = "#auth-mfa-remember-device"
+    OTP_SUBMIT = "#auth-signin-button"
+
+    def __init__(self, page: Page, timeout_s: float) -> None:
+        self.page = page
+        self.timeout_ms = timeout_s * 1000
+
+    def submit_email(self, email: str) -> None:
+        self.page.locator(self.EMAIL).first.fill(email)
+        self._submit(self.CONTINUE)
+
+    def submit_password(self, password: str, remember: bool = True) -> None:
+        self.page.locator(self.PASSWORD).fill(password)
+        if remember and self.page.locator(self.REMEMBER_ME).count():
+            self.page.locator(self.REMEMBER_ME).check()
+        self._submit(self.SIGN_IN_SUBMIT)
+
+    def submit_code(self, code: str, remember_device: bool = True) -> None:
+        self.page.locator(self.OTP).fill(code)
+        if remember_device and self.page.locator(self.OTP_REMEMBER).count():
+            self.page.locator(self.OTP_REMEMBER).check()
+        self._submit(self.OTP_SUBMIT)
+
+    def _submit(self, selector: str) -> None:
+        try:
+            with self.page.expect_navigation(wait_until="domcontentloaded", timeout=self.timeout_ms):
+                self.page.locator(selector).first.click()
+        except PlaywrightTimeout:
+            raise SiteUnreachableError("timed out waiting for the sign-in page to answer") from None

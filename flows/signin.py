@@ -1,0 +1,92 @@
+"""Sign-in as an explicit state machine: classify the page, then act. Each step is taken at most once
+per run; every human-only or unknown state ends the run with a named reason. Never a retry loop."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyotp
+from loguru import logger
+from playwright.sync_api import Page
+
+from bots.browser import RequestGuard
+from bots.pages import SignInPage
+from orderwatch.errors import CheckIncomplete, HumanNeededError, PageChangedError, SignInFailedError
+from orderwatch.parsers.signin_state import HUMAN_ONLY, SignInState, classify_signin
+
+HEADED_ADVICE = "Sign in once by hand with `orderwatch login --headed`, then run the check again."
+ADVICE = {
+    SignInState.CAPTCHA: "The site shows a CAPTCHA. " + HEADED_ADVICE,
+    SignInState.BOT_CHALLENGE: "The site shows a robot check. " + HEADED_ADVICE,
+    SignInState.APPROVAL: "The site waits for you to approve a sign-in notification on your phone. "
+    + HEADED_ADVICE,
+    SignInState.OTP_BY_SMS_OR_EMAIL: "The site sent a code by SMS or e-mail. " + HEADED_ADVICE,
+    SignInState.DEVICE_SELECT: "The site asks where to send a code. " + HEADED_ADVICE,
+    SignInState.PASSWORD_RESET_REQUIRED: "The site requires a password reset (its fraud checks may have "
+    "invalidated the password). Reset it yourself on the site or by calling customer service, update "
+    "ORDERWATCH_PASSWORD, then run again. orderwatch will not try again on its own.",
+    SignInState.ACCOUNT_LOCKED: "The account is locked or on hold. Contact customer service; orderwatch "
+    "will not try to sign in again on its own.",
+    SignInState.INTERSTITIAL: "The site shows an interstitial page after sign-in. " + HEADED_ADVICE,
+}
+MAX_STEPS = 6
+
+
+@dataclass(frozen=True)
+class Credentials:
+    email: str | None
+    password: str | None
+    totp_secret: str | None
+
+
+def sign_in(page: Page, guard: RequestGuard, creds: Credentials, timeout_s: float) -> None:
+    """Drive the sign-in pages from where the browser is now until signed in.
+
+    Raises HumanNeededError, SignInFailedError, PageChangedError or CheckIncomplete; never loops.
+    """
+    form = SignInPage(page, timeout_s)
+    done: set[SignInState] = set()
+    guard.signing_in = True
+    try:
+        for _ in range(MAX_STEPS):
+            state = classify_signin(page.url, page.content())
+            logger.info("sign-in: {}", state.value)
+            if state in done:
+                raise SignInFailedError(state.value, "The site asked for the same step twice; stopping.")
+            done.add(state)
+            if state is SignInState.SIGNED_IN:
+                return
+            if state in HUMAN_ONLY or state is SignInState.INTERSTITIAL:
+                raise HumanNeededError(state.value, ADVICE[state])
+            if state is SignInState.TOTP_INVALID:
+                raise SignInFailedError(
+                    state.value,
+                    "The one-time code was refused. Check ORDERWATCH_TOTP_SECRET and the computer's clock; "
+                    "orderwatch does not try another code.",
+                )
+            if state is SignInState.PASSWORD_INVALID:
+                raise SignInFailedError(
+                    state.value, "The password was refused. Check ORDERWATCH_PASSWORD; no retry was made."
+                )
+            if state is SignInState.EMAIL:
+                form.submit_email(_need(creds.email, "ORDERWATCH_EMAIL"))
+            elif state is SignInState.PASSWORD:
+                form.submit_password(_need(creds.password, "ORDERWATCH_PASSWORD"))
+            elif state is SignInState.TOTP:
+                secret = _need(creds.totp_secret, "ORDERWATCH_TOTP_SECRET")
+                form.submit_code(pyotp.TOTP(secret).now())
+            else:
+                raise PageChangedError("sign-in", f"unrecognised sign-in page at {page.url.split('?')[0]}")
+        raise CheckIncomplete(f"sign-in did not finish within {MAX_STEPS} steps")
+    finally:
+        guard.signing_in = False
+
+
+def _need(value: str | None, name: str) -> str:
+    if not value:
+        raise HumanNeededError(
+            "credentials_missing",
+            f"The session has expired and {name} is not set (environment or .env). Set it, or sign in "
+            "by hand with `orderwatch login --headed`.",
+        )
+    return value

@@ -1,0 +1,190 @@
+"""The allowlist: what the user buys on purpose and how the account should be set.
+
+File format (TOML; every section optional; an empty file is valid and allows nothing)::
+
+    [one_click]
+    expected = "off"            # "off" (default) | "on" | "any"
+
+    [price_ceiling]             # per ISO currency; an order above its ceiling is unexpected
+    JPY = 15000                 # even when every item is allowed
+    USD = 120.00
+
+    [[allow]]                   # an item is allowed when it matches ALL keys of ONE entry
+    asin = "B0DPYTHON3"         # exact ASIN
+    [[allow]]
+    title = "ボックスティッシュ 5箱パック"   # exact title
+    [[allow]]
+    title_pattern = "^コーヒー豆"         # Python regular expression, searched in the title
+    seller = "Amazon.co.jp"             # exact seller name ("販売:" / "Sold by:")
+
+    [acknowledged]
+    orders = ["249-3318462-7720615"]    # order ids you have checked: never reported again
+
+An order is expected when it is acknowledged, or when every item is allowed and its total is
+within the ceiling for its currency. Cancelled orders are never reported.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Literal
+
+from orderwatch.errors import UsageError
+from orderwatch.models import Item
+
+OneClickExpectation = Literal["on", "off", "any"]
+_ORDER_ID = re.compile(r"^(D\d{2}|\d{3})-\d{7}-\d{7}$")
+_ALLOW_KEYS = {"asin", "title", "title_pattern", "seller", "note"}
+_TOP_KEYS = {"one_click", "price_ceiling", "allow", "acknowledged"}
+
+
+@dataclass(frozen=True, slots=True)
+class AllowRule:
+    asin: str | None = None
+    title: str | None = None
+    title_pattern: re.Pattern[str] | None = None
+    seller: str | None = None
+    note: str | None = None
+
+    def matches(self, item: Item) -> bool:
+        if self.asin is not None and item.asin != self.asin:
+            return False
+        if self.title is not None and item.title != self.title:
+            return False
+        if self.title_pattern is not None and not self.title_pattern.search(item.title):
+            return False
+        return not (self.seller is not None and item.seller != self.seller)
+
+
+@dataclass(frozen=True, slots=True)
+class Allowlist:
+    rules: tuple[AllowRule, ...] = ()
+    price_ceilings: dict[str, Decimal] | None = None
+    acknowledged: frozenset[str] = frozenset()
+    one_click: OneClickExpectation = "off"
+    source: Path | None = None
+
+    def allows_item(self, item: Item) -> bool:
+        return any(rule.matches(item) for rule in self.rules)
+
+    def ceiling(self, currency: str) -> Decimal | None:
+        return (self.price_ceilings or {}).get(currency)
+
+
+def load_allowlist(path: Path) -> Allowlist:
+    """Read and validate an allowlist file. Raises UsageError naming the file, line and problem."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"{path}: allowlist file not found", file=str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read allowlist: {exc.__class__.__name__}", file=str(path)) from None
+    return parse_allowlist(text, path)
+
+
+def parse_allowlist(text: str, path: Path) -> Allowlist:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"{path}: {exc}", file=str(path)) from None
+    loc = _Locator(text, path)
+    for key in data:
+        if key not in _TOP_KEYS:
+            loc.fail(f"unknown section or key {key!r} (expected one of: {', '.join(sorted(_TOP_KEYS))})", key)
+
+    one_click: Any = data.get("one_click", {})
+    if not isinstance(one_click, dict):
+        loc.fail("[one_click] must be a table", "one_click")
+    expected = one_click.get("expected", "off")
+    if expected not in ("on", "off", "any"):
+        loc.fail(f'one_click.expected must be "on", "off" or "any", not {expected!r}', "expected")
+    for key in one_click:
+        if key != "expected":
+            loc.fail(f"unknown key {key!r} in [one_click]", key)
+
+    ceilings: dict[str, Decimal] = {}
+    raw_ceilings: Any = data.get("price_ceiling", {})
+    if not isinstance(raw_ceilings, dict):
+        loc.fail("[price_ceiling] must be a table of CURRENCY = amount", "price_ceiling")
+    for currency, amount in raw_ceilings.items():
+        if not re.fullmatch(r"[A-Z]{3}", currency):
+            loc.fail(f"price_ceiling key {currency!r} is not an ISO 4217 currency code such as JPY or USD", currency)
+        if isinstance(amount, bool) or not isinstance(amount, int | float | str):
+            loc.fail(f"price_ceiling.{currency} must be a number", currency)
+        try:
+            value = Decimal(str(amount))
+        except InvalidOperation:
+            loc.fail(f"price_ceiling.{currency} must be a number, not {amount!r}", currency)
+        if value < 0:
+            loc.fail(f"price_ceiling.{currency} must not be negative", currency)
+        ceilings[currency] = value
+
+    rules: list[AllowRule] = []
+    raw_rules: Any = data.get("allow", [])
+    if not isinstance(raw_rules, list):
+        loc.fail("allow must be written as [[allow]] entries", "allow")
+    for n, entry in enumerate(raw_rules, 1):
+        if not isinstance(entry, dict):
+            loc.fail(f"[[allow]] entry #{n} must be a table", "allow")
+        for key, value in entry.items():
+            if key not in _ALLOW_KEYS:
+                loc.fail(f"[[allow]] entry #{n}: unknown key {key!r} (allowed: {', '.join(sorted(_ALLOW_KEYS))})",
+                         key, nth_table=n)
+            if not isinstance(value, str) or not value.strip():
+                loc.fail(f"[[allow]] entry #{n}: {key} must be a non-empty string", key, nth_table=n)
+        if not (_ALLOW_KEYS - {"note"}) & set(entry):
+            loc.fail(f"[[allow]] entry #{n} matches nothing: give asin, title, title_pattern or seller",
+                     "allow", nth_table=n)
+        pattern = None
+        if "title_pattern" in entry:
+            try:
+                pattern = re.compile(entry["title_pattern"])
+            except re.error as exc:
+                loc.fail(f"[[allow]] entry #{n}: title_pattern is not a valid regular expression: {exc}",
+                         "title_pattern", nth_table=n)
+        rules.append(AllowRule(entry.get("asin"), entry.get("title"), pattern, entry.get("seller"), entry.get("note")))
+
+    ack: Any = data.get("acknowledged", {})
+    if not isinstance(ack, dict):
+        loc.fail("[acknowledged] must be a table with orders = [...]", "acknowledged")
+    ack_orders: Any = ack.get("orders", [])
+    if not isinstance(ack_orders, list):
+        loc.fail("acknowledged.orders must be a list of order ids", "orders")
+    for oid in ack_orders:
+        if not isinstance(oid, str) or not _ORDER_ID.match(oid):
+            loc.fail(f"acknowledged.orders: {oid!r} is not an order id like 249-1234567-1234567 or D01-...",
+                     str(oid))
+    return Allowlist(tuple(rules), ceilings, frozenset(ack_orders), expected, path)
+
+
+class _Locator:
+    """Finds the line a semantic error is about (tomllib reports lines only for syntax errors)."""
+
+    def __init__(self, text: str, path: Path) -> None:
+        self.lines = text.splitlines()
+        self.path = path
+
+    def line_of(self, needle: str, nth_table: int | None = None) -> int | None:
+        start = 0
+        if nth_table is not None:
+            seen = 0
+            for i, line in enumerate(self.lines):
+                if line.strip().startswith("[[allow]]"):
+                    seen += 1
+                    if seen == nth_table:
+                        start = i
+                        break
+        for i in range(start, len(self.lines)):
+            stripped = self.lines[i].split("#", 1)[0]
+            if needle in stripped:
+                return i + 1
+        return start + 1 if nth_table is not None else None
+
+    def fail(self, message: str, needle: str, nth_table: int | None = None) -> Any:
+        line = self.line_of(needle, nth_table)
+        where = f"{self.path}, line {line}" if line else str(self.path)
+        raise UsageError(f"{where}: {message}", file=str(self.path), line=line)

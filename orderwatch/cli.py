@@ -1,0 +1,286 @@
+"""The `orderwatch` command line. Exit codes: 0 clean, 1 findings, 2 bad input or config,
+3 the check could not be completed (sign-in needs a person, a page changed, the network failed)."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import click
+from loguru import logger
+
+from orderwatch import __version__
+from orderwatch.errors import OrderwatchError, PageChangedError, UsageError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
+
+
+class _Group(click.Group):
+    """Turns orderwatch's errors into their exit codes with a one-line message (no traceback)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OrderwatchError as exc:
+            from orderwatch.logs import mask
+
+            click.echo(f"orderwatch: {mask(exc.message)}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="orderwatch")
+@click.option("-v", "--verbose", count=True, help="More log detail on stderr (-v steps, -vv debug, -vvv trace).")
+@click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors on stderr; no summary when clean (cron).")
+@click.pass_context
+def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
+    """Watch an Amazon account for purchases and setting changes you did not intend.
+
+    \b
+    orderwatch demo     the full check against a built-in replay of a demo account (no network)
+    orderwatch check    the nightly check of your account (see README for set-up)
+    orderwatch parse    read a saved page with the parsers and print what they found
+
+    Exit codes: 0 all as expected, 1 findings, 2 bad input or config, 3 the check could not be completed.
+    """
+    from orderwatch.logs import setup_logging
+
+    setup_logging(verbose, quiet)
+    ctx.obj = {"quiet": quiet}
+
+
+def _report_options(f: Any) -> Any:
+    f = click.option("--report-md", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Also write the Markdown report here.")(f)
+    f = click.option("--report-json", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Also write the JSON report here.")(f)
+    return f
+
+
+@main.command()
+@_report_options
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Pretend today is this date (default: today in Tokyo).")
+@click.option("--fresh-session", is_flag=True, help="Forget the demo's saved session and sign in again.")
+@click.option("--headed", is_flag=True, help="Show the browser window.")
+@click.pass_context
+def demo(
+    ctx: click.Context, report_json: Path | None, report_md: Path | None, as_of: datetime | None,
+    fresh_session: bool, headed: bool,
+) -> None:
+    """Run the full check against a local replay of a demo amazon.co.jp account.
+
+    Starts the replay site on 127.0.0.1, signs in with the demo credentials (e-mail, password, TOTP),
+    reads the order history, the digital order summaries and the 1-Click page, and compares them with
+    the demo allowlist (recordings/demo-jp/allowlist.toml). The demo account holds a Kindle novel bought
+    yesterday with 1-Click, which the allowlist does not expect, and 1-Click is on: exit code 1.
+    Nothing leaves this computer.
+    """
+    from flows.check import CheckTarget
+    from flows.signin import Credentials
+    from orderwatch.allowlist import load_allowlist
+    from orderwatch.config import load_settings
+    from orderwatch.marketplace import get_marketplace
+    from orderwatch.replay import DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET, ReplaySite
+    from orderwatch.replay.account import DEMO_DIR
+
+    settings = load_settings(headed=headed or None)
+    session_file = settings.state_dir / "demo" / "session.json"
+    if fresh_session:
+        session_file.unlink(missing_ok=True)
+    allowlist = load_allowlist(DEMO_DIR / "allowlist.toml")
+    today = as_of.date() if as_of else None
+    with ReplaySite(as_of=today) as site:
+        target = CheckTarget(
+            market=get_marketplace("co.jp"),
+            base_url=site.base_url,
+            session_file=session_file,
+            creds=Credentials(DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET),
+            window_days=30,
+            timeout_s=settings.timeout_s,
+            today=site.as_of,
+        )
+        code = _run(ctx, target, allowlist, settings.data_dir / "demo" / "runs", settings.browser, headed,
+                    loopback_only=True, report_json=report_json, report_md=report_md)
+        if site.ledger:  # the bot must never reach a state-changing endpoint
+            click.echo(f"orderwatch: the replay site recorded {len(site.ledger)} state-changing request(s)!", err=True)
+            code = EXIT_INCOMPLETE
+    ctx.exit(code)
+
+
+@main.command()
+@_report_options
+@click.option("--base-url", help="The site to check: the marketplace's own host (default), or a replay on a loopback address.")
+@click.option("--marketplace", type=click.Choice(["co.jp", "com"]), help="Which Amazon (default co.jp, or from config).")
+@click.option("--allowlist", type=click.Path(dir_okay=False, path_type=Path),
+              help="Allowlist TOML (default: allowlist.toml in the config folder).")
+@click.option("--window-days", type=click.IntRange(1, 366), help="How many days of orders to read (default 30).")
+@click.option("--headed", is_flag=True, help="Show the browser window.")
+@click.option("--browser", type=click.Path(dir_okay=False, path_type=Path), help="Chromium executable to use.")
+@click.pass_context
+def check(
+    ctx: click.Context, report_json: Path | None, report_md: Path | None, base_url: str | None,
+    marketplace: str | None, allowlist: Path | None, window_days: int | None, headed: bool, browser: Path | None,
+) -> None:
+    """Check your account: recent orders (digital first), and the 1-Click setting, against your allowlist.
+
+    Credentials come from ORDERWATCH_EMAIL, ORDERWATCH_PASSWORD and ORDERWATCH_TOTP_SECRET (environment
+    or .env); they are needed only when the saved session has expired. Reports are saved under the
+    data folder's runs/; quiet and exit 0 when all is as expected.
+    """
+    from flows.check import CheckTarget
+    from flows.signin import Credentials
+    from orderwatch.allowlist import load_allowlist
+    from orderwatch.config import load_settings
+    from orderwatch.logs import register_secret
+    from orderwatch.marketplace import get_marketplace
+
+    settings = load_settings(base_url=base_url, marketplace=marketplace, allowlist=allowlist,
+                             window_days=window_days, headed=headed or None, browser=browser)
+    for secret in settings.secrets():
+        register_secret(secret)
+    market = get_marketplace(settings.marketplace)
+    url, loopback = check_base_url(settings.base_url or market.base_url, market.host)
+    rules = load_allowlist(settings.allowlist_path)
+    host = urlsplit(url).netloc.replace(":", "_").replace("[", "").replace("]", "")
+    session_file = settings.state_dir / f"session-{market.code}-{host}.json"
+    creds = Credentials(
+        settings.email,
+        settings.password.get_secret_value() if settings.password else None,
+        settings.totp_secret.get_secret_value() if settings.totp_secret else None,
+    )
+    if not session_file.exists():
+        missing = [n for n, v in (("ORDERWATCH_EMAIL", creds.email), ("ORDERWATCH_PASSWORD", creds.password),
+                                  ("ORDERWATCH_TOTP_SECRET", creds.totp_secret)) if not v]
+        if missing:
+            raise UsageError(f"no saved session and {', '.join(missing)} not set (environment or .env; see .env.example)")
+    target = CheckTarget(market, url, session_file, creds, settings.window_days, settings.timeout_s)
+    ctx.exit(_run(ctx, target, rules, settings.data_dir / "runs", settings.browser, settings.headed,
+                  loopback_only=loopback, report_json=report_json, report_md=report_md))
+
+
+def check_base_url(url: str, official_host: str) -> tuple[str, bool]:
+    """Accept the marketplace's own https host or a loopback address; refuse anything else (exit 2).
+
+    Returns the URL without a trailing slash and whether it is loopback.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"--base-url {url!r} is not an http(s) URL")
+    if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username or parts.password:
+        raise UsageError(f"--base-url {url!r} must be a bare origin such as http://127.0.0.1:8080")
+    host = parts.hostname
+    if parts.scheme == "https" and host == official_host:
+        return f"https://{host}", False
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    if not loopback:
+        raise UsageError(
+            f"--base-url {url!r} refused: only https://{official_host} or a loopback replay (127.0.0.1, ::1, localhost)"
+        )
+    return url.rstrip("/"), True
+
+
+def _run(
+    ctx: click.Context, target: Any, allowlist: Any, runs_root: Path, browser_path: Path | None, headed: bool, *,
+    loopback_only: bool, report_json: Path | None, report_md: Path | None,
+) -> int:
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    from bots.browser import find_browser, launch
+    from flows.check import run_check
+    from orderwatch.config import private_dir, write_private
+    from orderwatch.logs import add_logfile
+    from orderwatch.report import Report, dumps, render_markdown, render_terminal
+
+    run_dir = private_dir(runs_root / datetime.now().strftime("%Y%m%d-%H%M%S-%f"))
+    sink = add_logfile(run_dir / "run.log")
+    (run_dir / "run.log").chmod(0o600)
+    try:
+        executable = find_browser(browser_path, headed=headed)
+        try:
+            with sync_playwright() as pw:
+                browser = launch(pw, executable, headed=headed, loopback_only=loopback_only)
+                try:
+                    report: Report = run_check(browser, target, allowlist, run_dir)
+                finally:
+                    browser.close()
+        except PlaywrightError as exc:
+            first = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+            raise OrderwatchError(f"the browser could not be started or failed: {first}") from None
+    finally:
+        logger.remove(sink)
+    text = dumps(report)
+    write_private(run_dir / "report.json", text)
+    write_private(run_dir / "report.md", render_markdown(report))
+    if report_json:
+        _write_user_file(report_json, text)
+    if report_md:
+        _write_user_file(report_md, render_markdown(report))
+    if not (ctx.obj.get("quiet") and report.status == "clean"):
+        click.echo(render_terminal(report), nl=False)
+        click.echo(f"Report: {run_dir / 'report.md'}")
+    return report.exit_code
+
+
+def _write_user_file(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror}") from None
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--page", "kind", required=True, type=click.Choice(["order-history", "order-summary", "one-click"]),
+              help="Which page the files are.")
+@click.option("--marketplace", default="auto", show_default=True, type=click.Choice(["auto", "co.jp", "com"]),
+              help="Marketplace of the page; auto decides from the page itself.")
+def parse(files: tuple[Path, ...], kind: str, marketplace: str) -> None:
+    """Read saved pages with the parsers and print one JSON object per file, in the order given.
+
+    Exit 3 when a page cannot be read (a one-line reason naming the file on stderr; the other
+    files are still printed), 2 when a file cannot be opened.
+    """
+    from orderwatch.parsers import parse_one_click, parse_order_history, parse_order_summary
+
+    code = EXIT_OK
+    for path in files:
+        try:
+            html = path.read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            click.echo(f"orderwatch: {path}: cannot open: {exc.strerror}", err=True)
+            code = max(code, EXIT_USAGE) if code != EXIT_INCOMPLETE else code
+            continue
+        try:
+            out: dict[str, Any] = {"page": kind, "file": str(path)}
+            if kind == "order-history":
+                page = parse_order_history(html, marketplace)
+                out |= {"marketplace": page.marketplace, "orders": [o.to_json() for o in page.orders],
+                        "declared_count": page.declared_count}
+            elif kind == "order-summary":
+                s = parse_order_summary(html, marketplace)
+                order = {"order_id": s.order_id, "order_date": s.order_date.isoformat(), "total": s.total.to_json(),
+                         "is_digital": True, "items": [{"title": i.title, "asin": i.asin} for i in s.items],
+                         "payments": [{"method": p.method, **p.amount.to_json()} for p in s.payments]}
+                out |= {"marketplace": s.marketplace, "orders": [order], "declared_count": None}
+            else:
+                oc = parse_one_click(html, marketplace)
+                out |= {"marketplace": oc.marketplace, "orders": [], "declared_count": None,
+                        "one_click": {"enabled": oc.enabled}}
+        except PageChangedError as exc:
+            click.echo(f"orderwatch: {path}: {exc.message}", err=True)
+            code = EXIT_INCOMPLETE
+            continue
+        click.echo(json.dumps(out, ensure_ascii=False))
+    sys.exit(code)
+
+

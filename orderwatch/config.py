@@ -1,0 +1,136 @@
+"""Settings: one typed object, built once per run.
+
+Precedence (highest first): explicit argument (CLI option) → environment (ORDERWATCH_*) → `.env`
+in the current folder → `config.toml` in the config folder → default. Secrets are SecretStr: their
+repr is masked, and they are registered with the log filter so no sink ever prints them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from orderwatch.errors import UsageError
+
+APP = "orderwatch"
+
+
+def _xdg(variable: str, default: str) -> Path:
+    """An XDG_* folder set in the environment wins on every platform (so a run with other XDG folders
+    is fully isolated, on macOS too); otherwise the platform's convention."""
+    value = os.environ.get(variable)
+    return Path(value) / APP if value and os.path.isabs(value) else Path(default)
+
+
+def config_dir() -> Path:
+    """Per-user config folder ($XDG_CONFIG_HOME/orderwatch on Linux)."""
+    return _xdg("XDG_CONFIG_HOME", platformdirs.user_config_dir(APP, appauthor=False))
+
+
+def data_dir() -> Path:
+    """Per-user data folder ($XDG_DATA_HOME/orderwatch on Linux): runs and reports."""
+    return _xdg("XDG_DATA_HOME", platformdirs.user_data_dir(APP, appauthor=False))
+
+
+def state_dir() -> Path:
+    """Per-user state folder ($XDG_STATE_HOME/orderwatch on Linux): saved sessions."""
+    return _xdg("XDG_STATE_HOME", platformdirs.user_state_dir(APP, appauthor=False))
+
+
+class Settings(BaseSettings):
+    """Everything a run needs. Field docs are the reference for config.toml and ORDERWATCH_* variables."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ORDERWATCH_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    email: str | None = Field(default=None, description="Amazon sign-in e-mail (ORDERWATCH_EMAIL)")
+    password: SecretStr | None = Field(default=None, description="Amazon password (ORDERWATCH_PASSWORD)")
+    totp_secret: SecretStr | None = Field(
+        default=None, description="Base32 secret of the authenticator app (ORDERWATCH_TOTP_SECRET)"
+    )
+    marketplace: str = Field(default="co.jp", description='"co.jp" or "com"')
+    base_url: str | None = Field(default=None, description="the site; default the marketplace's own host")
+    allowlist: Path | None = Field(default=None, description="allowlist TOML; default <config>/allowlist.toml")
+    window_days: int = Field(default=30, ge=1, le=366, description="how far back to read orders")
+    browser: Path | None = Field(default=None, description="Chromium executable; default: found automatically")
+    headed: bool = Field(default=False, description="show the browser window (first sign-in by hand)")
+    timeout_s: float = Field(default=30.0, gt=0, le=300, description="per page navigation timeout, seconds")
+    data_dir: Path = Field(default_factory=data_dir)
+    state_dir: Path = Field(default_factory=state_dir)
+
+    @field_validator("marketplace")
+    @classmethod
+    def _market(cls, v: str) -> str:
+        if v not in ("co.jp", "com"):
+            raise ValueError('must be "co.jp" or "com"')
+        return v
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=config_dir() / "config.toml")
+        return (init_settings, env_settings, dotenv_settings, toml)
+
+    def secrets(self) -> list[str]:
+        return [s.get_secret_value() for s in (self.password, self.totp_secret) if s is not None]
+
+    @property
+    def allowlist_path(self) -> Path:
+        return self.allowlist or config_dir() / "allowlist.toml"
+
+
+def load_settings(**explicit: Any) -> Settings:
+    """Build the settings once; explicit values (None = not given) win over every other source."""
+    given = {k: v for k, v in explicit.items() if v is not None}
+    try:
+        return Settings(**given)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors(include_input=False)
+        )
+        raise UsageError(f"invalid settings: {problems}") from None
+    except (OSError, ValueError) as exc:  # unreadable or malformed config.toml / .env
+        where = config_dir() / "config.toml"
+        raise UsageError(f"cannot read settings ({where} or .env): {exc.__class__.__name__}: {exc}") from None
+
+
+def private_dir(path: Path) -> Path:
+    """Create ``path`` (and parents) with mode 0700 and return it."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(path, 0o700)
+    return path
+
+
+def write_private(path: Path, data: str | bytes) -> None:
+    """Write a file atomically with mode 0600 in a 0700 folder (session state, reports, logs)."""
+    private_dir(path.parent)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -1,0 +1,140 @@
+"""Where a finding is decided: what was read from the account vs. the allowlist. Pure functions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from orderwatch.allowlist import Allowlist
+from orderwatch.marketplace import Marketplace
+from orderwatch.models import DigitalOrderSummary, OneClickSettings, Order
+
+Severity = Literal["high", "medium", "low"]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    kind: str  # unexpected_order | one_click_enabled | one_click_disabled
+    severity: Severity
+    subject: str  # an order's id for order findings; "one_click" for the setting
+    message: str  # one sentence a person understands
+    advice: str  # what to do next
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "kind": self.kind,
+            "severity": self.severity,
+            "subject": self.subject,
+            "message": self.message,
+            "advice": self.advice,
+        }
+
+
+def why_unexpected(order: Order, allowlist: Allowlist) -> str | None:
+    """The reason an order is not expected, or None when the allowlist expects it."""
+    if order.cancelled or order.order_id in allowlist.acknowledged:
+        return None
+    not_allowed = [i.title for i in order.items if not allowlist.allows_item(i)]
+    if not order.items:
+        return "its items could not be matched (none listed)"
+    if not_allowed:
+        return "not in your allowlist: " + ", ".join(f"「{t}」" for t in not_allowed)
+    if order.total is not None:
+        ceiling = allowlist.ceiling(order.total.currency)
+        if ceiling is not None and order.total.amount > ceiling:
+            return f"its total is above your ceiling of {ceiling} {order.total.currency}"
+    return None
+
+
+def find_unexpected_orders(
+    orders: list[Order],
+    summaries: dict[str, DigitalOrderSummary],
+    allowlist: Allowlist,
+    market: Marketplace,
+    today: date,
+) -> list[Finding]:
+    findings = []
+    for order in orders:
+        reason = why_unexpected(order, allowlist)
+        if reason is None:
+            continue
+        findings.append(
+            Finding(
+                kind="unexpected_order",
+                severity="high",
+                subject=order.order_id,
+                message=_order_sentence(order, summaries.get(order.order_id), today) + f" — {reason}.",
+                advice=_order_advice(order, market),
+            )
+        )
+    return findings
+
+
+def check_one_click(settings: OneClickSettings, allowlist: Allowlist, market: Marketplace) -> list[Finding]:
+    page = f"{market.base_url}/cpe/yourpayments/settings/manageoneclick"
+    if settings.enabled and allowlist.one_click == "off":
+        return [
+            Finding(
+                kind="one_click_enabled",
+                severity="medium",
+                subject="one_click",
+                message=(
+                    "1-Click is ON for the browser orderwatch signs in with, but your allowlist expects it off: "
+                    "a single stray tap on 「1-Clickで今すぐ買う」 buys without a confirmation page."
+                ),
+                advice=(
+                    f"Sign in yourself (type the address, do not follow links in mails) and open {page}; "
+                    "press 「すべての1-Clickを無効化」 / \"Turn off 1-Click everywhere\" — the switch is per "
+                    "browser and device, so check your phone too. Kindle store purchases stay one-click even "
+                    "when 1-Click is off."
+                ),
+            )
+        ]
+    if not settings.enabled and allowlist.one_click == "on":
+        return [
+            Finding(
+                kind="one_click_disabled",
+                severity="low",
+                subject="one_click",
+                message="1-Click is off for the browser orderwatch signs in with, but your allowlist expects it on.",
+                advice=f"If you want it on, switch it on yourself at {page}; otherwise set one_click.expected.",
+            )
+        ]
+    return []
+
+
+def _order_sentence(order: Order, summary: DigitalOrderSummary | None, today: date) -> str:
+    titles = ", ".join(f"「{i.title}」" for i in order.items) or "(no items listed)"
+    kind = "digital order" if order.is_digital else "order"
+    when = order.order_date.isoformat()
+    days = (today - order.order_date).days
+    if days == 0:
+        when += " (today)"
+    elif days == 1:
+        when += " (yesterday)"
+    elif days > 1:
+        when += f" ({days} days ago)"
+    text = f"A {kind} you did not list as expected: {titles}, {order.order_id}, placed {when}"
+    if order.total is not None:
+        text += f", total {order.total.display()}"
+    if summary is not None and summary.payments:
+        text += ", paid with " + " + ".join(f"{p.method} {p.amount.display()}" for p in summary.payments)
+    return text
+
+
+def _order_advice(order: Order, market: Marketplace) -> str:
+    orders_url = f"{market.base_url}/your-orders/orders"
+    if order.is_digital:
+        return (
+            "If nobody in your household meant to buy it: Kindle books can be returned for a refund within "
+            f"about 7 days if not read — open {market.base_url}/hz/mycd/digital-console/contentlist/booksAll/dateDsc/ "
+            "(Content & Devices), choose the title and 「返品をリクエスト」 / \"Return for refund\", or contact "
+            "customer service. Then switch off 1-Click, and check Login & Security for changes you did not "
+            "make. If it was intended, add it to the allowlist or acknowledge the order id."
+        )
+    return (
+        f"If nobody in your household meant to buy it: open {orders_url} yourself and cancel it "
+        "(「商品をキャンセル」) before it ships, or return it; check Login & Security and your addresses for "
+        "changes you did not make. If it was intended, add it to the allowlist or acknowledge the order id."
+    )

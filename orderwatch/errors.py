@@ -1,0 +1,93 @@
+"""The error tree. One root, each branch maps to one exit code of the CLI.
+
+    OrderwatchError                  root; carries ``meta`` (context for logs and reports)
+    ├── UsageError          exit 2   bad input: a config or allowlist file, a refused --base-url
+    └── CheckIncomplete     exit 3   the check could not be completed; never reported as clean
+        ├── PageChangedError         a page could not be read (layout drift, wrong page served)
+        ├── HumanNeededError         sign-in stopped at a state only a person can pass
+        ├── SignInFailedError        the site refused what we sent (wrong TOTP code, wrong password)
+        └── SiteUnreachableError     network error, timeout, HTTP error from the site
+
+Messages never contain secrets: callers pass page names, field names and reasons, not values
+typed into the site.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+
+class OrderwatchError(Exception):
+    """Root of orderwatch's errors. ``meta`` holds context for logs and the report."""
+
+    exit_code = 3
+
+    def __init__(self, message: str, **meta: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.meta: dict[str, Any] = meta
+
+
+class UsageError(OrderwatchError):
+    """Raised for bad input the user can fix (config, allowlist, arguments). Exit 2, nothing is run."""
+
+    exit_code = 2
+
+
+class CheckIncomplete(OrderwatchError):
+    """Raised when the check could not be completed. Exit 3; the report's status is "incomplete"."""
+
+    exit_code = 3
+    reason = "incomplete"
+
+
+class PageChangedError(CheckIncomplete):
+    """Raised by a parser when a required field or element is missing from a page.
+
+    The caller must not treat the page as empty: the run ends incomplete, and the snapshot
+    (when the flow saved one) is the raw material for a new recording.
+    """
+
+    reason = "page_changed"
+
+    def __init__(self, page: str, missing: str, *, snapshot: Path | None = None, **meta: Any) -> None:
+        super().__init__(f"cannot read the {page} page: {missing}", page=page, missing=missing, **meta)
+        self.page = page
+        self.missing = missing
+        self.snapshot = snapshot
+
+
+class HumanNeededError(CheckIncomplete):
+    """Raised when sign-in reaches a state only a person can pass (CAPTCHA, approval prompt,
+    code by SMS or e-mail, password reset required, account locked or on hold).
+
+    The caller stops; it never retries. ``state`` names the sign-in state.
+    """
+
+    reason = "human_needed"
+
+    def __init__(self, state: str, advice: str, **meta: Any) -> None:
+        super().__init__(f"sign-in needs a person: {state}. {advice}", state=state, **meta)
+        self.state = state
+        self.advice = advice
+
+
+class SignInFailedError(CheckIncomplete):
+    """Raised when the site rejected a sign-in step (wrong one-time code, wrong password).
+
+    The caller stops; a second automatic attempt would only look more like an attack.
+    """
+
+    reason = "sign_in_failed"
+
+    def __init__(self, state: str, advice: str, **meta: Any) -> None:
+        super().__init__(f"sign-in failed: {state}. {advice}", state=state, **meta)
+        self.state = state
+        self.advice = advice
+
+
+class SiteUnreachableError(CheckIncomplete):
+    """Raised on network errors, timeouts and HTTP error statuses. The run ends incomplete."""
+
+    reason = "site_unreachable"

@@ -1,0 +1,86 @@
+"""Typed data the parsers produce and the diff consumes. Plain frozen dataclasses, no behaviour."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    """An amount in an ISO 4217 currency. Yen amounts have no decimals."""
+
+    amount: Decimal
+    currency: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"amount": str(self.amount), "currency": self.currency}
+
+    def display(self) -> str:
+        symbol = {"JPY": "￥", "USD": "$", "EUR": "€", "GBP": "£"}.get(self.currency)
+        if self.currency == "JPY":
+            text = f"{self.amount:,.0f}"
+        else:
+            text = f"{self.amount:,.2f}"
+        return f"{symbol}{text}" if symbol else f"{text} {self.currency}"
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    title: str
+    asin: str | None = None
+    seller: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    order_id: str
+    order_date: date
+    total: Money | None  # None: cancelled orders show no total
+    is_digital: bool
+    items: tuple[Item, ...] = ()
+    cancelled: bool = False
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "order_id": self.order_id,
+            "order_date": self.order_date.isoformat(),
+            "total": self.total.to_json() if self.total else None,
+            "is_digital": self.is_digital,
+            "items": [{"title": i.title, "asin": i.asin} for i in self.items],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class OrderHistoryPage:
+    marketplace: str
+    orders: tuple[Order, ...]
+    declared_count: int | None  # the page's own "N件の注文" / "N orders"
+    has_next_page: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    """One line of "how it was paid" on a digital order summary (points, gift card, card)."""
+
+    method: str
+    amount: Money
+
+
+@dataclass(frozen=True, slots=True)
+class DigitalOrderSummary:
+    marketplace: str
+    order_id: str
+    order_date: date
+    items: tuple[Item, ...]
+    total: Money
+    payments: tuple[Payment, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class OneClickSettings:
+    marketplace: str
+    enabled: bool  # 1-Click for this browser
+    default_payment: str | None = None
+    default_address_set: bool | None = None

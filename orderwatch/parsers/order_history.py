@@ -1,0 +1,158 @@
+"""Order history page (/your-orders/orders) → OrderHistoryPage. Physical and digital orders."""
+
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from orderwatch.errors import PageChangedError
+from orderwatch.models import Item, Money, Order, OrderHistoryPage
+from orderwatch.parsers import selectors as S
+from orderwatch.parsers.detect import detect_marketplace
+from orderwatch.parsers.values import all_of_first, first, fold, node_text, parse_date, parse_money
+
+PAGE = "order-history"
+ORDER_ID_RE = re.compile(r"\b(D\d{2}-\d{7}-\d{7}|\d{3}-\d{7}-\d{7})\b")
+_ASIN_RE = re.compile(r"/(?:gp/product|dp)/([A-Z0-9]{10})\b")
+_COUNT_RE = re.compile(r"(\d[\d,]*)")
+
+
+def parse_order_history(html: str, marketplace: str = "auto") -> OrderHistoryPage:
+    """Read every order card of an order-history page.
+
+    Raises PageChangedError when the page is not an order history, when it should hold cards but
+    none are found, or when a card lacks its id, date or total (a cancelled order may lack a total).
+    A card shown twice (hidden second layout) is one order.
+    """
+    tree = LexborHTMLParser(html)
+    root = tree.body
+    if root is None or first(tree.root, S.ORDER_HISTORY_MARKERS) is None:  # type: ignore[arg-type]
+        raise PageChangedError(PAGE, "order list header (span.num-orders / time filter) not found")
+    market = detect_marketplace(tree) if marketplace == "auto" else marketplace
+    declared = _declared_count(root)
+    cards = all_of_first(root, S.ORDER_CARDS)
+    if not cards:
+        if declared == 0 or (declared is None and any(t in node_text(root) for t in S.NO_ORDERS_TEXT)):
+            return OrderHistoryPage(market, (), declared, has_next_page=False)
+        raise PageChangedError(PAGE, f"no order cards found (page declares {declared} orders)")
+    orders: dict[str, Order] = {}
+    for index, card in enumerate(cards):
+        order = _parse_card(card, index)
+        orders.setdefault(order.order_id, order)
+    has_next = first(root, S.NEXT_PAGE) is not None
+    return OrderHistoryPage(market, tuple(orders.values()), declared, has_next_page=has_next)
+
+
+def _declared_count(root: LexborNode) -> int | None:
+    node = first(root, S.NUM_ORDERS)
+    if node is None:
+        return None
+    m = _COUNT_RE.search(node_text(node))
+    return int(m[1].replace(",", "")) if m else None
+
+
+def _parse_card(card: LexborNode, index: int) -> Order:
+    where = f"order card #{index + 1}"
+    fields = _header_fields(card)
+    order_id = _order_id(card)
+    if order_id is None:
+        raise PageChangedError(PAGE, f"{where}: order id")
+    where = f"order {order_id}"
+    date_text = _field(fields, S.LABEL_ORDER_DATE)
+    order_date = parse_date(date_text) if date_text else None
+    if order_date is None:
+        raise PageChangedError(PAGE, f"{where}: order date ({date_text or 'label not found'})", order_id=order_id)
+    card_text = node_text(card)
+    cancelled = any(m in card_text for m in S.CANCELLED_MARKERS)
+    total_text = _field(fields, S.LABEL_TOTAL)
+    if total_text is None:
+        node = first(card, S.ORDER_TOTAL)
+        total_text = node_text(node) if node else None
+    total: Money | None = None
+    if total_text:
+        parsed = parse_money(total_text)
+        if parsed is None:
+            raise PageChangedError(PAGE, f"{where}: total ({total_text!r})", order_id=order_id)
+        total = Money(*parsed)
+    elif not cancelled:
+        raise PageChangedError(PAGE, f"{where}: total", order_id=order_id)
+    items = _items(card)
+    is_digital = order_id.startswith("D") or any(m in card_text for m in S.DIGITAL_MARKERS)
+    return Order(order_id, order_date, total, is_digital, items, cancelled)
+
+
+def _header_fields(card: LexborNode) -> dict[str, str]:
+    """Label → value for the card's header columns (注文日 / 合計 / ...).
+
+    Climbs from each label to the first ancestor holding more than the label; the rest of that
+    ancestor's text is the value. Works for the 2023 ``a-column`` layout and the 2024+ list layout.
+    """
+    out: dict[str, str] = {}
+    for sel in S.HEADER_LABELS:
+        for label in card.css(sel):
+            label_text = node_text(label)
+            if not label_text or label_text in out:
+                continue
+            holder = label.parent
+            while holder is not None and node_text(holder) == label_text:
+                holder = holder.parent
+            if holder is None:
+                continue
+            value = node_text(holder)
+            out[label_text] = fold(value.replace(label_text, "", 1))
+    return out
+
+
+def _field(fields: dict[str, str], labels: tuple[str, ...]) -> str | None:
+    for label in labels:
+        if label in fields:
+            return fields[label]
+    return None
+
+
+def _order_id(card: LexborNode) -> str | None:
+    for sel in (*S.ORDER_ID, *S.ORDER_ID_BLOCK):
+        node = card.css_first(sel)
+        if node is not None:
+            m = ORDER_ID_RE.search(node_text(node))
+            if m:
+                return m[1]
+    link = first(card, S.DETAILS_LINK)
+    if link is not None:
+        m = ORDER_ID_RE.search(link.attributes.get("href") or "")
+        if m:
+            return m[1]
+    return None
+
+
+def _items(card: LexborNode) -> tuple[Item, ...]:
+    items: list[Item] = []
+    seen: set[tuple[str, str | None]] = set()
+    for box in all_of_first(card, S.ITEMS):
+        title, asin = "", None
+        for sel in S.ITEM_LINKS:
+            for link in box.css(sel):
+                text = node_text(link)
+                if text:
+                    title = text
+                    m = _ASIN_RE.search(link.attributes.get("href") or "")
+                    asin = m[1] if m else None
+                    break
+            if title:
+                break
+        if not title:
+            title = node_text(box.css_first(".yohtmlc-product-title") or box)
+        seller = None
+        for line in (node_text(n) for n in box.css("span, div")):
+            for prefix in S.SELLER_PREFIXES:
+                if line.startswith(prefix):
+                    seller = line[len(prefix) :].strip()
+                    break
+            if seller:
+                break
+        key = (title, asin)
+        if title and key not in seen:
+            seen.add(key)
+            items.append(Item(title, asin, seller))
+    return tuple(items)

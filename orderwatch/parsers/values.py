@@ -1,0 +1,144 @@
+"""Dates, money and text as the pages print them. Explicit formats only: no fuzzy date guessing
+(dateutil reads 2024年8月23日 as a wrong date without complaint)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from selectolax.lexbor import LexborNode
+
+_MONTHS = {
+    name: i + 1
+    for i, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ]
+    )
+    for name in names
+}
+_JA_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_SLASH_DATE = re.compile(r"\b(\d{4})/(\d{1,2})/(\d{1,2})\b")
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_US_DATE = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2}),\s*(\d{4})\b")
+_DAY_FIRST_DATE = re.compile(r"\b(\d{1,2})\s+([A-Za-z]{3,9})\.?\s+(\d{4})\b")
+
+_WS = re.compile(r"\s+")
+
+
+def fold(text: str | None) -> str:
+    """Collapse runs of white space (incl. full-width spaces and newlines) to one space."""
+    return _WS.sub(" ", (text or "").replace("\u3000", " ")).strip()
+
+
+def node_text(node: LexborNode | None) -> str:
+    return fold(node.text(separator=" ")) if node is not None else ""
+
+
+def parse_date(text: str) -> date | None:
+    """Read a date in one of the formats the order pages use; None when none matches.
+
+    Formats: 2025年1月7日, 2025/01/07, 2025-01-07, January 7, 2025 / Jan 7, 2025, 7 January 2025.
+    """
+    text = fold(text)
+    for pattern, order in ((_JA_DATE, "ymd"), (_SLASH_DATE, "ymd"), (_ISO_DATE, "ymd")):
+        m = pattern.search(text)
+        if m:
+            return _safe_date(int(m[1]), int(m[2]), int(m[3]))
+    m = _US_DATE.search(text)
+    if m and m[1].lower() in _MONTHS:
+        return _safe_date(int(m[3]), _MONTHS[m[1].lower()], int(m[2]))
+    m = _DAY_FIRST_DATE.search(text)
+    if m and m[2].lower() in _MONTHS:
+        return _safe_date(int(m[3]), _MONTHS[m[2].lower()], int(m[1]))
+    return None
+
+
+def _safe_date(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+_SYMBOLS = {"￥": "JPY", "¥": "JPY", "$": "USD", "€": "EUR", "£": "GBP"}
+_CODES = ("JPY", "USD", "EUR", "GBP", "CAD", "AUD")
+_MONEY = re.compile(
+    r"(?P<neg>[-−])?\s*(?:(?P<sym>[￥¥$€£])|(?P<code>JPY|USD|EUR|GBP|CAD|AUD)\s?)\s*(?P<num>\d[\d,.\s]*\d|\d)"
+    r"|(?P<num2>\d[\d,.\s]*\d|\d)\s*(?P<sym2>[€£]|円|EUR|JPY)"
+)
+
+
+def parse_money(text: str) -> tuple[Decimal, str] | None:
+    """Read the first amount in ``text``: ``(amount, ISO currency)``; None when there is none.
+
+    ``￥8,200`` / ``¥8,200`` / ``8,200円`` → JPY 8200; ``$28.50`` → USD; ``€1.234,56`` and
+    ``1.234,56 €`` → EUR 1234.56 (the last separator followed by two digits is the decimal one).
+    """
+    m = _MONEY.search(fold(text))
+    if not m:
+        return None
+    if m["num"] is not None:
+        currency = _SYMBOLS.get(m["sym"] or "", m["code"] or "")
+        raw = m["num"]
+    else:
+        sym2 = m["sym2"]
+        currency = {"円": "JPY", "€": "EUR", "£": "GBP"}.get(sym2, sym2)
+        raw = m["num2"]
+    amount = _number(raw.replace(" ", ""), currency)
+    if amount is None:
+        return None
+    if m["neg"] if m["num"] is not None else False:
+        amount = -amount
+    return amount, currency
+
+
+def _number(raw: str, currency: str) -> Decimal | None:
+    last_sep = max(raw.rfind(","), raw.rfind("."))
+    if last_sep >= 0 and len(raw) - last_sep - 1 == 2 and currency != "JPY":
+        whole, frac = raw[:last_sep], raw[last_sep + 1 :]
+        raw = whole.replace(",", "").replace(".", "") + "." + frac
+    else:
+        raw = raw.replace(",", "").replace(".", "") if currency == "JPY" else raw.replace(",", "")
+    try:
+        return Decimal(raw)
+    except InvalidOperation:
+        return None
+
+
+def first(root: LexborNode, selectors: tuple[str, ...]) -> LexborNode | None:
+    """The first node matched by the first selector that matches anything."""
+    for sel in selectors:
+        node = root.css_first(sel)
+        if node is not None:
+            return node
+    return None
+
+
+def all_of_first(root: LexborNode, selectors: tuple[str, ...]) -> list[LexborNode]:
+    """All nodes of the first selector that matches anything (selectors are alternatives, not a union)."""
+    for sel in selectors:
+        nodes = root.css(sel)
+        if nodes:
+            return list(nodes)
+    return []
+
+
+def starts_with_label(text: str, labels: tuple[str, ...]) -> str | None:
+    """When ``text`` starts with one of ``labels``, the rest after an optional colon; else None."""
+    for label in labels:
+        if text.startswith(label):
+            return text[len(label) :].lstrip(":： ").strip()
+    return None

@@ -1,0 +1,420 @@
+"""A local HTTP server that imitates amazon.co.jp for the demo account, at the real paths.
+
+Serves: sign-in (email → password → TOTP at /ap/mfa → session cookie), /your-orders/orders with
+timeFilter and startIndex paging, digital order summaries, the 1-Click settings page, product pages.
+Account pages redirect to sign-in without a valid session cookie.
+
+The state-changing endpoints the pages offer (the 1-Click switch and "すべての1-Clickを無効化",
+"1-Clickで今すぐ買う", order cancel, add to cart) exist and write every hit to ``ledger``: tests
+prove the bot never reaches them. Every request is also kept in ``requests``.
+
+Binds 127.0.0.1 on a free port only. Tests set ``signin_outcome`` to serve the human-only states.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from http import HTTPStatus
+from http.cookies import SimpleCookie
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
+from zoneinfo import ZoneInfo
+
+import jinja2
+import pyotp
+
+from orderwatch.replay.account import DEMO_DIR, DemoAccount, DemoOrder, load_account
+
+_ACCOUNT_FOR_CONSTANTS = load_account(date(2000, 1, 1))
+DEMO_EMAIL = _ACCOUNT_FOR_CONSTANTS.email
+DEMO_PASSWORD = _ACCOUNT_FOR_CONSTANTS.password
+DEMO_TOTP_SECRET = _ACCOUNT_FOR_CONSTANTS.totp_secret
+
+SESSION_COOKIE = "x-acbjp"
+SESSION_COOKIE_2 = "at-acbjp"
+PENDING_COOKIE = "ap-pending"
+PAGE_SIZE = 10
+
+PROTECTED_PREFIXES = ("/your-orders/", "/gp/digital/", "/cpe/", "/gp/css/", "/gp/your-account/", "/ax/", "/hz/")
+STATE_CHANGING = (
+    "/cpe/yourpayments/settings/manageoneclick/update",
+    "/checkout/entry/buynow",
+    "/your-orders/cancel",
+    "/gp/add-to-cart/html",
+)
+SIGNIN_OUTCOMES = ("ok", "captcha", "approval", "otp-sms", "password-reset", "locked")
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """One hit on a state-changing endpoint: the thing the bot must never cause."""
+
+    method: str
+    path: str
+    fields: tuple[str, ...]
+    at: float
+
+
+@dataclass
+class ReplaySite:
+    as_of: date | None = None
+    signin_outcome: str = "ok"
+    session_max_age: timedelta = timedelta(days=14)
+    ledger_path: Path | None = None
+    templates: Path = DEMO_DIR
+    ledger: list[LedgerEntry] = field(default_factory=list)
+    requests: list[tuple[str, str]] = field(default_factory=list)
+    one_click_enabled: bool | None = None
+    _server: ThreadingHTTPServer | None = None
+    _thread: threading.Thread | None = None
+    _pending: dict[str, str] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        if self.signin_outcome not in SIGNIN_OUTCOMES:
+            raise ValueError(f"signin_outcome must be one of {SIGNIN_OUTCOMES}")
+        if self.as_of is None:
+            self.as_of = datetime.now(ZoneInfo("Asia/Tokyo")).date()
+        self.account: DemoAccount = load_account(self.as_of)
+        if self.one_click_enabled is None:
+            self.one_click_enabled = self.account.one_click_enabled
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(self.templates), autoescape=True, undefined=jinja2.StrictUndefined
+        )
+        self.env.filters.update(jadate=_jadate, slashdate=_slashdate, yen=_yen, jashort=_jashort)
+
+    # --- lifecycle ---------------------------------------------------------------------------------
+    def start(self) -> str:
+        """Start serving on 127.0.0.1 and a free port; returns the base URL."""
+        handler = type("Handler", (_Handler,), {"site": self})
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, name="replay-site", daemon=True)
+        self._thread.start()
+        return self.base_url
+
+    @property
+    def base_url(self) -> str:
+        assert self._server is not None, "replay site not started"
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> ReplaySite:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # --- what tests look at --------------------------------------------------------------------------
+    def signin_requests(self) -> list[tuple[str, str]]:
+        return [r for r in self.requests if urlsplit(r[1]).path.startswith("/ap/")]
+
+    def record(self, method: str, path: str) -> None:
+        with self._lock:
+            self.requests.append((method, path))
+
+    def record_ledger(self, method: str, path: str, fields: tuple[str, ...]) -> None:
+        entry = LedgerEntry(method, path, fields, time.time())
+        with self._lock:
+            self.ledger.append(entry)
+            if self.ledger_path is not None:
+                with self.ledger_path.open("a", encoding="utf-8") as fh:
+                    fh.write(json.dumps(entry.__dict__, ensure_ascii=False) + "\n")
+
+    # --- sessions ----------------------------------------------------------------------------------
+    _SECRET = b"orderwatch-demo-replay-session"  # a demo site: sessions survive restarts of the demo
+
+    def issue_session(self) -> str:
+        issued = str(int(time.time()))
+        sig = hmac.new(self._SECRET, issued.encode(), hashlib.sha256).hexdigest()[:32]
+        return f"{issued}.{sig}"
+
+    def session_valid(self, token: str | None) -> bool:
+        if not token or "." not in token:
+            return False
+        issued, sig = token.split(".", 1)
+        good = hmac.new(self._SECRET, issued.encode(), hashlib.sha256).hexdigest()[:32]
+        if not (issued.isdigit() and hmac.compare_digest(sig, good)):
+            return False
+        return time.time() - int(issued) < self.session_max_age.total_seconds()
+
+    def expire_sessions(self) -> None:
+        """Make every session issued so far invalid (the site's "session expired")."""
+        self.session_max_age = timedelta(seconds=0)
+
+    def render(self, template: str, **ctx: Any) -> str:
+        return self.env.get_template(template).render(account=self.account, **ctx)
+
+
+def _jadate(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _jashort(d: date) -> str:
+    return f"{d.month}月{d.day}日"
+
+
+def _slashdate(d: date) -> str:
+    return f"{d.year}/{d.month:02d}/{d.day:02d}"
+
+
+def _yen(amount: int | None) -> str:
+    return "" if amount is None else f"￥{amount:,}"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    site: ReplaySite
+    server_version = "Server"
+    sys_version = ""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    # --- plumbing ------------------------------------------------------------------------------------
+    def _cookies(self) -> dict[str, str]:
+        jar = SimpleCookie(self.headers.get("Cookie", ""))
+        return {k: m.value for k, m in jar.items()}
+
+    def _form(self) -> dict[str, str]:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length).decode("utf-8", "replace") if length else ""
+        return {k: v[0] for k, v in parse_qs(raw, keep_blank_values=True).items()}
+
+    def _send(self, body: str, status: int = 200, cookies: tuple[str, ...] = (), ctype: str = "text/html") -> None:
+        data = body.encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", f"{ctype}; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        for c in cookies:
+            self.send_header("Set-Cookie", c)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    def _redirect(self, location: str, cookies: tuple[str, ...] = ()) -> None:
+        self.send_response(HTTPStatus.FOUND)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        for c in cookies:
+            self.send_header("Set-Cookie", c)
+        self.end_headers()
+
+    def _signed_in(self) -> bool:
+        return self.site.session_valid(self._cookies().get(SESSION_COOKIE))
+
+    # --- dispatch ------------------------------------------------------------------------------------
+    def do_HEAD(self) -> None:
+        self.do_GET()
+
+    def do_GET(self) -> None:
+        self._dispatch()
+
+    def do_POST(self) -> None:
+        self._dispatch()
+
+    def do_PUT(self) -> None:
+        self._dispatch()
+
+    def do_DELETE(self) -> None:
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        site = self.site
+        site.record(self.command, self.path)
+        url = urlsplit(self.path)
+        path, query = url.path, {k: v[0] for k, v in parse_qs(url.query).items()}
+        if any(path.startswith(p) for p in STATE_CHANGING):
+            form = self._form() if self.command == "POST" else {}
+            site.record_ledger(self.command, path, tuple(sorted({*form, *query})))
+            if path.startswith("/cpe/yourpayments/settings/manageoneclick/update"):
+                site.one_click_enabled = form.get("enabled") == "1"
+            self._send(site.render("home.html", signed_in=True, heading="完了しました", body="設定を変更しました。"))
+            return
+        if path.startswith("/ap/"):
+            self._signin(path, query)
+            return
+        if self.command not in ("GET", "HEAD"):
+            self._send("method not allowed", HTTPStatus.METHOD_NOT_ALLOWED, ctype="text/plain")
+            return
+        if path == "/gp/css/order-history":
+            self._redirect("/your-orders/orders")
+            return
+        if any(path.startswith(p) for p in PROTECTED_PREFIXES) and not self._signed_in():
+            params = {
+                "openid.return_to": self.path,
+                "openid.assoc_handle": "jpflex",
+                "openid.mode": "checkid_setup",
+                "openid.ns": "http://specs.openid.net/auth/2.0",
+            }
+            self._redirect("/ap/signin?" + urlencode(params))
+            return
+        if path == "/your-orders/orders":
+            self._order_history(query)
+        elif path.startswith("/gp/digital/your-account/order-summary.html"):
+            self._order_summary(query)
+        elif path == "/cpe/yourpayments/settings/manageoneclick":
+            self._send(site.render("one-click.html", signed_in=True, one_click_enabled=site.one_click_enabled))
+        elif path.startswith(("/dp/", "/gp/product/")):
+            asin = path.split("/")[2] if path.startswith("/dp/") else path.split("/")[3]
+            self._product(asin)
+        elif path in ("/", "/ref=nav_logo", "/ref=ap_frn_logo"):
+            self._send(site.render("home.html", signed_in=self._signed_in(), heading="Amazon.co.jp", body="デモ"))
+        else:
+            body = site.render("home.html", signed_in=self._signed_in(), heading="ページが見つかりません", body=path)
+            self._send(body, HTTPStatus.NOT_FOUND)
+
+    # --- sign-in ---------------------------------------------------------------------------------------
+    def _signin(self, path: str, query: dict[str, str]) -> None:
+        site, acct = self.site, self.site.account
+        token = secrets.token_hex(8)
+        if path == "/ap/signin" and self.command in ("GET", "HEAD"):
+            return_to = _local(query.get("openid.return_to", "/"))
+            self._send(site.render("signin-email.html", error=None, action_token=token, return_to=return_to))
+            return
+        if path == "/ap/signin" and self.command == "POST":
+            form = self._form()
+            return_to = _local(form.get("openid.return_to", "/"))
+            email = form.get("email", "")
+            if "password" not in form:
+                if email != acct.email:
+                    err = "このEメールアドレスを持つアカウントが見つかりません"
+                    self._send(site.render("signin-email.html", error=err, action_token=token, return_to=return_to))
+                    return
+                page = site.render("signin-password.html", error=None, email=email, action_token=token,
+                                   return_to=return_to)
+                self._send(page)
+                return
+            if email != acct.email or not hmac.compare_digest(form["password"], acct.password):
+                page = site.render("signin-password.html", error="パスワードが正しくありません", email=email,
+                                   action_token=token, return_to=return_to)
+                self._send(page)
+                return
+            outcome = {
+                "captcha": "captcha.html",
+                "approval": "approval.html",
+                "otp-sms": "cvf-code.html",
+                "password-reset": "password-reset.html",
+                "locked": "account-on-hold.html",
+            }.get(site.signin_outcome)
+            if outcome:
+                self._send(site.render(outcome))
+                return
+            pending = secrets.token_hex(16)
+            site._pending[pending] = return_to
+            self._redirect("/ap/mfa?" + urlencode({"openid.return_to": return_to}),
+                           cookies=(f"{PENDING_COOKIE}={pending}; Path=/ap; HttpOnly; SameSite=Lax",))
+            return
+        if path == "/ap/mfa":
+            pending = self._cookies().get(PENDING_COOKIE, "")
+            return_to = site._pending.get(pending)
+            if return_to is None:
+                self._redirect("/ap/signin")
+                return
+            if self.command == "POST":
+                form = self._form()
+                if pyotp.TOTP(acct.totp_secret).verify(form.get("otpCode", "").strip(), valid_window=1):
+                    del site._pending[pending]
+                    session = site.issue_session()
+                    cookies = (
+                        f"{SESSION_COOKIE}={session}; Path=/; HttpOnly; SameSite=Lax",
+                        f"{SESSION_COOKIE_2}={session}; Path=/; HttpOnly; SameSite=Lax",
+                        f"{PENDING_COOKIE}=; Path=/ap; Max-Age=0",
+                    )
+                    self._redirect(return_to, cookies=cookies)
+                    return
+                err = "入力されたコードが無効です。もう一度お試しください。"
+                self._send(site.render("mfa.html", error=err, action_token=token, return_to=return_to))
+                return
+            self._send(site.render("mfa.html", error=None, action_token=token, return_to=return_to))
+            return
+        self._send(site.render("home.html", signed_in=False, heading="ページが見つかりません", body=path),
+                   HTTPStatus.NOT_FOUND)
+
+    # --- account pages ---------------------------------------------------------------------------------
+    def _order_history(self, query: dict[str, str]) -> None:
+        site = self.site
+        assert site.as_of is not None
+        time_filter = query.get("timeFilter", "months-3")
+        orders = _filter(site.account.orders, time_filter, site.as_of)
+        try:
+            start = max(0, int(query.get("startIndex", "0")))
+        except ValueError:
+            start = 0
+        page = orders[start : start + PAGE_SIZE]
+
+        def url(s: int) -> str:
+            return "/your-orders/orders?" + urlencode({"timeFilter": time_filter, "startIndex": s})
+
+        pages = [
+            {"number": i // PAGE_SIZE + 1, "url": url(i), "current": i == start} for i in range(0, len(orders), PAGE_SIZE)
+        ]
+        year = site.as_of.year
+        filters = [("last30", "過去30日間"), ("months-3", "過去3か月")] + [
+            (f"year-{y}", f"{y}年") for y in (year, year - 1, year - 2)
+        ]
+        html = site.render(
+            "order-history.html",
+            signed_in=True,
+            orders=page,
+            duplicate=page[0] if page else None,
+            declared=len(orders),
+            time_filter=time_filter,
+            filters=filters,
+            pages=pages,
+            prev_url=url(start - PAGE_SIZE) if start > 0 else None,
+            next_url=url(start + PAGE_SIZE) if start + PAGE_SIZE < len(orders) else None,
+        )
+        self._send(html)
+
+    def _order_summary(self, query: dict[str, str]) -> None:
+        order_id = query.get("orderID", "")
+        order = next((o for o in self.site.account.orders if o.id == order_id and o.digital), None)
+        if order is None:
+            self._send(self.site.render("order-not-found.html", signed_in=True))
+            return
+        self._send(self.site.render("order-summary.html", signed_in=True, o=order))
+
+    def _product(self, asin: str) -> None:
+        for o in self.site.account.orders:
+            for it in o.items:
+                if it.asin == asin:
+                    self._send(self.site.render("product.html", signed_in=self._signed_in(), title=it.title,
+                                                asin=asin, price=o.total))
+                    return
+        self._send(self.site.render("home.html", signed_in=False, heading="ページが見つかりません", body=asin),
+                   HTTPStatus.NOT_FOUND)
+
+
+def _local(url: str) -> str:
+    """Only same-site paths are followed after sign-in."""
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or not url.startswith("/"):
+        return "/"
+    return quote(url, safe="/?&=%:+,;@")
+
+
+def _filter(orders: tuple[DemoOrder, ...], time_filter: str, as_of: date) -> list[DemoOrder]:
+    if time_filter == "last30":
+        since = as_of - timedelta(days=30)
+        return [o for o in orders if o.date >= since]
+    if time_filter.startswith("year-") and time_filter[5:].isdigit():
+        return [o for o in orders if o.date.year == int(time_filter[5:])]
+    since = as_of - timedelta(days=92)
+    return [o for o in orders if o.date >= since]

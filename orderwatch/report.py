@@ -1,0 +1,130 @@
+"""The report of one check and its renderings (terminal, JSON, Markdown). Pure functions."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+
+from orderwatch.diff import Finding
+from orderwatch.models import DigitalOrderSummary, OneClickSettings, Order
+
+Status = Literal["clean", "findings", "incomplete"]
+EXIT_CODES: dict[Status, int] = {"clean": 0, "findings": 1, "incomplete": 3}
+
+
+@dataclass
+class Report:
+    marketplace: str
+    base_url: str
+    today: date
+    since: date
+    started_at: datetime
+    finished_at: datetime | None = None
+    orders: list[Order] = field(default_factory=list)
+    summaries: dict[str, DigitalOrderSummary] = field(default_factory=dict)
+    one_click: OneClickSettings | None = None
+    findings: list[Finding] = field(default_factory=list)
+    error: dict[str, str] | None = None  # {"reason", "message"} when the check could not be completed
+    pages_read: list[str] = field(default_factory=list)
+    signed_in: Literal["reused_session", "signed_in", "not_signed_in"] = "not_signed_in"
+    guard_blocked: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def status(self) -> Status:
+        if self.error is not None or self.one_click is None:
+            return "incomplete"
+        return "findings" if self.findings else "clean"
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_CODES[self.status]
+
+
+def to_json(report: Report) -> dict[str, Any]:
+    return {
+        "status": report.status,
+        "marketplace": report.marketplace,
+        "base_url": report.base_url,
+        "window": {"since": report.since.isoformat(), "until": report.today.isoformat()},
+        "started_at": report.started_at.isoformat(timespec="seconds"),
+        "finished_at": report.finished_at.isoformat(timespec="seconds") if report.finished_at else None,
+        "signed_in": report.signed_in,
+        "error": report.error,
+        "findings": [f.to_json() for f in report.findings],
+        "orders": [_order_json(o, report.summaries.get(o.order_id)) for o in report.orders],
+        "one_click": {"enabled": report.one_click.enabled} if report.one_click else None,
+        "pages_read": report.pages_read,
+        "guard_blocked": report.guard_blocked,
+    }
+
+
+def dumps(report: Report) -> str:
+    return json.dumps(to_json(report), ensure_ascii=False, indent=2) + "\n"
+
+
+def _order_json(order: Order, summary: DigitalOrderSummary | None) -> dict[str, Any]:
+    out = order.to_json()
+    if summary is not None:
+        out["payments"] = [{"method": p.method, **p.amount.to_json()} for p in summary.payments]
+    return out
+
+
+_HEADLINE: dict[Status, str] = {
+    "clean": "All as expected",
+    "findings": "Something needs your attention",
+    "incomplete": "The check could not be completed — this is NOT an all-clear",
+}
+
+
+def render_terminal(report: Report) -> str:
+    lines = [
+        f"orderwatch — amazon.{report.marketplace} — {report.since.isoformat()} to {report.today.isoformat()}",
+        f"{_HEADLINE[report.status]}.",
+    ]
+    if report.error:
+        lines += ["", f"  reason: {report.error['reason']}", f"  {report.error['message']}"]
+    for f in report.findings:
+        lines += ["", f"[{f.severity.upper()}] {f.kind}: {f.subject}", f"  {f.message}", f"  What to do: {f.advice}"]
+    lines.append("")
+    if report.orders or report.status != "incomplete":
+        digital = sum(o.is_digital for o in report.orders)
+        lines.append(f"Orders read: {len(report.orders)} ({digital} digital).")
+    if report.one_click is not None:
+        lines.append(f"1-Click for this browser: {'ON' if report.one_click.enabled else 'off'}.")
+    return "\n".join(lines) + "\n"
+
+
+def render_markdown(report: Report) -> str:
+    out = [
+        f"# orderwatch report — amazon.{report.marketplace}",
+        "",
+        f"**Status: {report.status}** — {_HEADLINE[report.status]}.",
+        "",
+        f"- Window: {report.since.isoformat()} to {report.today.isoformat()}",
+        f"- Checked: {report.started_at.isoformat(timespec='seconds')}",
+        f"- Session: {report.signed_in.replace('_', ' ')}",
+    ]
+    if report.error:
+        out += ["", "## Why the check is incomplete", "", f"`{report.error['reason']}`: {_md(report.error['message'])}"]
+    out += ["", "## Findings", ""]
+    if not report.findings:
+        out.append("None." if report.status == "clean" else "None found in what could be read.")
+    for f in report.findings:
+        out += [f"### {f.severity.upper()} — {f.kind} — `{f.subject}`", "", _md(f.message), "", f"**What to do:** {_md(f.advice)}", ""]
+    out += ["", "## Orders", "", "| date | order | total | digital | items |", "|---|---|---|---|---|"]
+    for o in report.orders:
+        total = o.total.display() if o.total else ("cancelled" if o.cancelled else "—")
+        items = "; ".join(_md(i.title) for i in o.items)
+        out.append(f"| {o.order_date.isoformat()} | `{o.order_id}` | {total} | {'yes' if o.is_digital else 'no'} | {items} |")
+    out += ["", "## 1-Click", ""]
+    if report.one_click is None:
+        out.append("Not read.")
+    else:
+        out.append(f"1-Click for this browser: **{'on' if report.one_click.enabled else 'off'}**.")
+    return "\n".join(out) + "\n"
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")

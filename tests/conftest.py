@@ -1,0 +1,57 @@
+"""Shared fixtures. Every test runs with its own XDG folders and working directory (so no real
+config, session or .env is ever read), and browser tests touch only the loopback replay site."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bots.browser import LOOPBACK_ONLY_ARGS, QUIET_ARGS, find_browser
+from orderwatch.replay import ReplaySite
+
+ROOT = Path(__file__).resolve().parents[1]
+PEER_PAGES = ROOT.parent / "shared" / "peer-pages"
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("CONFIG", "DATA", "STATE", "CACHE"):
+        monkeypatch.setenv(f"XDG_{var}_HOME", str(tmp_path / "xdg" / var.lower()))
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("ORDERWATCH_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """pytest-playwright has no flag for the executable: use the one orderwatch itself would use."""
+    executable = find_browser()
+    args = {**browser_type_launch_args, "args": QUIET_ARGS + LOOPBACK_ONLY_ARGS}
+    if executable is not None:
+        args["executable_path"] = str(executable)
+    return args
+
+
+@pytest.fixture
+def replay() -> Iterator[ReplaySite]:
+    """The demo account on 127.0.0.1. Whatever a test does, no state-changing endpoint may be hit."""
+    site = ReplaySite()
+    site.start()
+    try:
+        yield site
+    finally:
+        site.stop()
+    assert site.ledger == [], f"the bot reached state-changing endpoints: {site.ledger}"
+
+
+def peer_page(*parts: str) -> Path:
+    path = PEER_PAGES.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"shared peer pages not present ({PEER_PAGES}); they live outside the repository")
+    return path

@@ -1,0 +1,128 @@
+"""Parsers on the replay site's pages (rendered from recordings/demo-jp, no server, no browser)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from orderwatch.errors import PageChangedError
+from orderwatch.parsers import parse_one_click, parse_order_history, parse_order_summary
+from orderwatch.replay import ReplaySite
+
+AS_OF = date(2026, 3, 15)
+
+
+@pytest.fixture(scope="module")
+def site() -> ReplaySite:
+    return ReplaySite(as_of=AS_OF)
+
+
+def _history(site: ReplaySite, start: int = 0, duplicate: bool = True) -> str:
+    orders = [o for o in site.account.orders if (AS_OF - o.date).days <= 30]
+    page = orders[start : start + 10]
+    return site.render(
+        "order-history.html", signed_in=True, orders=page, duplicate=page[0] if duplicate and page else None,
+        declared=len(orders), time_filter="last30", filters=[("last30", "過去30日間")],
+        pages=[{"number": 1, "url": "/a", "current": start == 0}, {"number": 2, "url": "/b", "current": start == 10}],
+        prev_url=None, next_url="/b" if start == 0 else None,
+    )
+
+
+def test_order_history_reads_every_card_once_despite_the_hidden_duplicate(site: ReplaySite) -> None:
+    html = _history(site)
+    assert html.count("D01-2046175-3391842") >= 2  # the hidden narrow layout repeats the first card
+    page = parse_order_history(html)
+    ids = [o.order_id for o in page.orders]
+    assert len(ids) == 10 == len(set(ids))
+    assert page.declared_count == 11
+    assert page.has_next_page is True
+    assert page.marketplace == "co.jp"
+
+
+def test_the_story_order_is_a_digital_kindle_order_of_yesterday_in_yen(site: ReplaySite) -> None:
+    order = parse_order_history(_history(site)).orders[0]
+    assert order.order_id == "D01-2046175-3391842"
+    assert order.order_date == date(2026, 3, 14)
+    assert order.is_digital is True
+    assert order.total is not None and order.total.amount == Decimal("880") and order.total.currency == "JPY"
+    assert order.items[0].title == "霧の館の密室 (ミステリー文庫)"
+    assert order.items[0].asin == "B0DMYST001"
+    assert order.items[0].seller == "Amazon Services International LLC"
+
+
+def test_cancelled_orders_are_read_with_no_total(site: ReplaySite) -> None:
+    orders = {o.order_id: o for o in parse_order_history(_history(site)).orders}
+    cancelled = orders["249-4407716-8812064"]
+    assert cancelled.cancelled is True and cancelled.total is None
+    assert orders["249-6650218-1093348"].items[1].title == "ペーパーフィルター 100枚"
+
+
+def test_last_page_has_no_next_page(site: ReplaySite) -> None:
+    page = parse_order_history(_history(site, start=10))
+    assert [o.order_id for o in page.orders] == ["249-8143359-0072816"]
+    assert page.has_next_page is False
+
+
+def test_digital_order_summary_says_how_it_was_paid(site: ReplaySite) -> None:
+    order = site.account.orders[0]
+    summary = parse_order_summary(site.render("order-summary.html", signed_in=True, o=order))
+    assert summary.order_id == "D01-2046175-3391842"
+    assert summary.order_date == date(2026, 3, 14)
+    assert summary.total.amount == Decimal("880")
+    assert [(p.method, p.amount.amount) for p in summary.payments] == [
+        ("Amazonポイント", Decimal("500")),
+        ("Amazonギフトカード", Decimal("380")),
+    ]
+    assert summary.items[0].asin == "B0DMYST001"
+
+
+def test_an_order_summary_page_that_is_an_error_page_is_page_changed(site: ReplaySite) -> None:
+    with pytest.raises(PageChangedError) as err:
+        parse_order_summary(site.render("order-not-found.html", signed_in=True))
+    assert err.value.page == "order-summary"
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_one_click_switch_state_is_read_from_the_checkbox(site: ReplaySite, enabled: bool) -> None:
+    settings = parse_one_click(site.render("one-click.html", signed_in=True, one_click_enabled=enabled))
+    assert settings.enabled is enabled
+    assert settings.default_payment == "VISA 末尾 0000"
+
+
+def test_one_click_page_without_the_switch_is_page_changed_not_off(site: ReplaySite) -> None:
+    html = site.render("one-click.html", signed_in=True, one_click_enabled=True).replace(
+        "pmts-toggle-this-browser", "pmts-renamed"
+    )
+    with pytest.raises(PageChangedError, match="1-Click switch"):
+        parse_one_click(html)
+
+
+def test_order_history_without_cards_but_declaring_orders_is_page_changed(site: ReplaySite) -> None:
+    # Given: the site renamed its card classes (all three known layouts)
+    html = _history(site).replace("a-box-group a-spacing-base order js-order-card", "x-group")
+    html = html.replace("order-card js-order-card", "x-card")
+    with pytest.raises(PageChangedError, match="no order cards"):
+        parse_order_history(html)
+
+
+def test_order_history_declaring_zero_orders_is_empty(site: ReplaySite) -> None:
+    html = site.render(
+        "order-history.html", signed_in=True, orders=[], duplicate=None, declared=0, time_filter="last30",
+        filters=[], pages=[], prev_url=None, next_url=None,
+    )
+    page = parse_order_history(html)
+    assert page.orders == () and page.declared_count == 0
+
+
+def test_a_card_without_a_date_names_the_order_and_the_field(site: ReplaySite) -> None:
+    html = _history(site).replace("注文日", "注文した日", 1)
+    with pytest.raises(PageChangedError, match=r"D01-2046175-3391842: order date"):
+        parse_order_history(html)
+
+
+def test_a_sign_in_page_served_instead_of_the_history_is_page_changed(site: ReplaySite) -> None:
+    html = site.render("signin-email.html", error=None, action_token="t", return_to="/")
+    with pytest.raises(PageChangedError, match="order list header"):
+        parse_order_history(html)

@@ -1,0 +1,57 @@
+"""Dates and money as the pages print them."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from orderwatch.models import Money
+from orderwatch.parsers.values import parse_date, parse_money
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2025年1月7日", date(2025, 1, 7)),
+        ("注文日 2024年8月23日", date(2024, 8, 23)),
+        ("2025/01/07", date(2025, 1, 7)),
+        ("January 7, 2025", date(2025, 1, 7)),
+        ("Dec 13, 2023", date(2023, 12, 13)),
+        ("7 January 2025", date(2025, 1, 7)),
+        ("Sept 3, 2024", date(2024, 9, 3)),
+    ],
+)
+def test_dates_in_each_marketplace_format_are_read_exactly(text: str, expected: date) -> None:
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "昨日", "13/01/2025", "2025年2月30日", "Smarch 4, 2025"])
+def test_unreadable_or_impossible_dates_give_none_not_a_guess(text: str) -> None:
+    assert parse_date(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "currency"),
+    [
+        ("￥8,200", "8200", "JPY"),
+        ("¥ 880", "880", "JPY"),
+        ("1,280円", "1280", "JPY"),
+        ("$28.50", "28.50", "USD"),
+        ("$1,234.56", "1234.56", "USD"),
+        ("€1.234,56", "1234.56", "EUR"),
+        ("1.234,56 €", "1234.56", "EUR"),
+        ("£7.99", "7.99", "GBP"),
+        ("-￥500", "-500", "JPY"),
+    ],
+)
+def test_money_is_a_decimal_with_its_iso_currency(text: str, amount: str, currency: str) -> None:
+    assert parse_money(text) == (Decimal(amount), currency)
+
+
+def test_text_without_an_amount_is_none() -> None:
+    assert parse_money("合計") is None
+
+
+def test_yen_is_displayed_without_decimals_and_dollars_with_two() -> None:
+    assert Money(Decimal("1280"), "JPY").display() == "￥1,280"
+    assert Money(Decimal("28.5"), "USD").display() == "$28.50"
