@@ -77,9 +77,7 @@ def playwright_browser_installed() -> bool:
 def launch(pw: Playwright, executable: Path | None, *, headed: bool = False, loopback_only: bool = False) -> Browser:
     args = QUIET_ARGS + (LOOPBACK_ONLY_ARGS if loopback_only else [])
     logger.debug("launching {} (headed={})", executable or "Playwright's Chromium", headed)
-    return pw.chromium.launch(
-        executable_path=str(executable) if executable else None, headless=not headed, args=args
-    )
+    return pw.chromium.launch(executable_path=str(executable) if executable else None, headless=not headed, args=args)
 
 
 @dataclass
@@ -90,8 +88,13 @@ class GuardEvent:
     reason: str
 
     def to_json(self) -> dict[str, str]:
-        return {"kind": "guard_blocked", "method": self.method, "url": self.url,
-                "resource_type": self.resource_type, "reason": self.reason}
+        return {
+            "kind": "guard_blocked",
+            "method": self.method,
+            "url": self.url,
+            "resource_type": self.resource_type,
+            "reason": self.reason,
+        }
 
 
 # Static hosts the real pages load their scripts and styles from.

@@ -53,7 +53,9 @@ class AccountPages:
         try:
             response = self.page.goto(url, wait_until="domcontentloaded", timeout=self.timeout_ms)
         except PlaywrightTimeout:
-            raise SiteUnreachableError(f"timed out after {self.timeout_ms / 1000:.0f} s loading {url}", url=url) from None
+            raise SiteUnreachableError(
+                f"timed out after {self.timeout_ms / 1000:.0f} s loading {url}", url=url
+            ) from None
         except PlaywrightError as exc:
             first_line = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
             raise SiteUnreachableError(f"could not load {url}: {first_line}", url=url) from None
@@ -70,7 +72,7 @@ class SignInPage:
     """The sign-in steps. Actions only; the flow decides which one fits the page (classify_signin)."""
 
     EMAIL = "#ap_email, #ap_email_login"
-    CONTINUE = "input#continue"
+    CONTINUE = "input#continue, #continue input[type=submit], form[name=signIn] input[type=submit]"
     PASSWORD = "#ap_password"
     REMEMBER_ME = "input[name=rememberMe]"
     SIGN_IN_SUBMIT = "#signInSubmit"

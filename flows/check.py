@@ -81,7 +81,12 @@ class _Visitor:
     """Opens account pages; signs in once when the site sends us to sign-in; saves snapshots."""
 
     def __init__(
-        self, page: Page, context: BrowserContext, guard: RequestGuard, target: CheckTarget, report: Report,
+        self,
+        page: Page,
+        context: BrowserContext,
+        guard: RequestGuard,
+        target: CheckTarget,
+        report: Report,
         run_dir: Path | None,
     ) -> None:
         self.page, self.context, self.guard, self.target, self.report = page, context, guard, target, report
@@ -117,7 +122,9 @@ class _Visitor:
         except PageChangedError as exc:
             exc.snapshot = self.snapshot(kind, cap)
             raise
-        self.report.pages_read.append(urlsplit(cap.url).path + ("?" + urlsplit(cap.url).query if kind == "order-history" else ""))
+        self.report.pages_read.append(
+            urlsplit(cap.url).path + ("?" + urlsplit(cap.url).query if kind == "order-history" else "")
+        )
         return result
 
     def snapshot(self, kind: str, cap: Captured) -> Path | None:
@@ -172,7 +179,8 @@ def _capture_orders(visit: _Visitor, since: date) -> list[Order]:
                 if page.declared_count is not None and page.declared_count > start + len(page.orders):
                     raise PageChangedError(
                         "order-history",
-                        f"the page declares {page.declared_count} orders but offers no next page after {start + len(page.orders)}",
+                        f"the page declares {page.declared_count} orders but offers no next page "
+                        f"after {start + len(page.orders)}",
                     )
                 break
             start += len(page.orders)

@@ -18,8 +18,7 @@ HEADED_ADVICE = "Sign in once by hand with `orderwatch login --headed`, then run
 ADVICE = {
     SignInState.CAPTCHA: "The site shows a CAPTCHA. " + HEADED_ADVICE,
     SignInState.BOT_CHALLENGE: "The site shows a robot check. " + HEADED_ADVICE,
-    SignInState.APPROVAL: "The site waits for you to approve a sign-in notification on your phone. "
-    + HEADED_ADVICE,
+    SignInState.APPROVAL: "The site waits for you to approve a sign-in notification on your phone. " + HEADED_ADVICE,
     SignInState.OTP_BY_SMS_OR_EMAIL: "The site sent a code by SMS or e-mail. " + HEADED_ADVICE,
     SignInState.DEVICE_SELECT: "The site asks where to send a code. " + HEADED_ADVICE,
     SignInState.PASSWORD_RESET_REQUIRED: "The site requires a password reset (its fraud checks may have "

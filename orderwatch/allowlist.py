@@ -112,7 +112,10 @@ def parse_allowlist(text: str, path: Path) -> Allowlist:
         loc.fail("[price_ceiling] must be a table of CURRENCY = amount", "price_ceiling")
     for currency, amount in raw_ceilings.items():
         if not re.fullmatch(r"[A-Z]{3}", currency):
-            loc.fail(f"price_ceiling key {currency!r} is not an ISO 4217 currency code such as JPY or USD", currency)
+            loc.fail(
+                f"price_ceiling key {currency!r} is not an ISO 4217 currency code such as JPY or USD",
+                currency,
+            )
         if isinstance(amount, bool) or not isinstance(amount, int | float | str):
             loc.fail(f"price_ceiling.{currency} must be a number", currency)
         try:
@@ -132,20 +135,29 @@ def parse_allowlist(text: str, path: Path) -> Allowlist:
             loc.fail(f"[[allow]] entry #{n} must be a table", "allow")
         for key, value in entry.items():
             if key not in _ALLOW_KEYS:
-                loc.fail(f"[[allow]] entry #{n}: unknown key {key!r} (allowed: {', '.join(sorted(_ALLOW_KEYS))})",
-                         key, nth_table=n)
+                loc.fail(
+                    f"[[allow]] entry #{n}: unknown key {key!r} (allowed: {', '.join(sorted(_ALLOW_KEYS))})",
+                    key,
+                    nth_table=n,
+                )
             if not isinstance(value, str) or not value.strip():
                 loc.fail(f"[[allow]] entry #{n}: {key} must be a non-empty string", key, nth_table=n)
         if not (_ALLOW_KEYS - {"note"}) & set(entry):
-            loc.fail(f"[[allow]] entry #{n} matches nothing: give asin, title, title_pattern or seller",
-                     "allow", nth_table=n)
+            loc.fail(
+                f"[[allow]] entry #{n} matches nothing: give asin, title, title_pattern or seller",
+                "allow",
+                nth_table=n,
+            )
         pattern = None
         if "title_pattern" in entry:
             try:
                 pattern = re.compile(entry["title_pattern"])
             except re.error as exc:
-                loc.fail(f"[[allow]] entry #{n}: title_pattern is not a valid regular expression: {exc}",
-                         "title_pattern", nth_table=n)
+                loc.fail(
+                    f"[[allow]] entry #{n}: title_pattern is not a valid regular expression: {exc}",
+                    "title_pattern",
+                    nth_table=n,
+                )
         rules.append(AllowRule(entry.get("asin"), entry.get("title"), pattern, entry.get("seller"), entry.get("note")))
 
     ack: Any = data.get("acknowledged", {})
@@ -156,8 +168,10 @@ def parse_allowlist(text: str, path: Path) -> Allowlist:
         loc.fail("acknowledged.orders must be a list of order ids", "orders")
     for oid in ack_orders:
         if not isinstance(oid, str) or not _ORDER_ID.match(oid):
-            loc.fail(f"acknowledged.orders: {oid!r} is not an order id like 249-1234567-1234567 or D01-...",
-                     str(oid))
+            loc.fail(
+                f"acknowledged.orders: {oid!r} is not an order id like 249-1234567-1234567 or D01-...",
+                str(oid),
+            )
     return Allowlist(tuple(rules), ceilings, frozenset(ack_orders), expected, path)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import sys
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -55,22 +55,34 @@ def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
 
 
 def _report_options(f: Any) -> Any:
-    f = click.option("--report-md", type=click.Path(dir_okay=False, path_type=Path),
-                     help="Also write the Markdown report here.")(f)
-    f = click.option("--report-json", type=click.Path(dir_okay=False, path_type=Path),
-                     help="Also write the JSON report here.")(f)
+    f = click.option(
+        "--report-md",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Also write the Markdown report here.",
+    )(f)
+    f = click.option(
+        "--report-json",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Also write the JSON report here.",
+    )(f)
     return f
 
 
 @main.command()
 @_report_options
-@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Pretend today is this date (default: today in Tokyo).")
+@click.option(
+    "--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Pretend today is this date (default: today in Tokyo)."
+)
 @click.option("--fresh-session", is_flag=True, help="Forget the demo's saved session and sign in again.")
 @click.option("--headed", is_flag=True, help="Show the browser window.")
 @click.pass_context
 def demo(
-    ctx: click.Context, report_json: Path | None, report_md: Path | None, as_of: datetime | None,
-    fresh_session: bool, headed: bool,
+    ctx: click.Context,
+    report_json: Path | None,
+    report_md: Path | None,
+    as_of: datetime | None,
+    fresh_session: bool,
+    headed: bool,
 ) -> None:
     """Run the full check against a local replay of a demo amazon.co.jp account.
 
@@ -104,27 +116,54 @@ def demo(
             timeout_s=settings.timeout_s,
             today=site.as_of,
         )
-        code = _run(ctx, target, allowlist, settings.data_dir / "demo" / "runs", settings.browser, headed,
-                    loopback_only=True, report_json=report_json, report_md=report_md)
+        code = _run(
+            ctx,
+            target,
+            allowlist,
+            settings.data_dir / "demo" / "runs",
+            settings.browser,
+            headed,
+            loopback_only=True,
+            report_json=report_json,
+            report_md=report_md,
+        )
         if site.ledger:  # the bot must never reach a state-changing endpoint
-            click.echo(f"orderwatch: the replay site recorded {len(site.ledger)} state-changing request(s)!", err=True)
+            click.echo(
+                f"orderwatch: the replay site recorded {len(site.ledger)} state-changing request(s)!",
+                err=True,
+            )
             code = EXIT_INCOMPLETE
     ctx.exit(code)
 
 
 @main.command()
 @_report_options
-@click.option("--base-url", help="The site to check: the marketplace's own host (default), or a replay on a loopback address.")
-@click.option("--marketplace", type=click.Choice(["co.jp", "com"]), help="Which Amazon (default co.jp, or from config).")
-@click.option("--allowlist", type=click.Path(dir_okay=False, path_type=Path),
-              help="Allowlist TOML (default: allowlist.toml in the config folder).")
+@click.option(
+    "--base-url",
+    help="The site to check: the marketplace's own host (default), or a replay on a loopback address.",
+)
+@click.option(
+    "--marketplace", type=click.Choice(["co.jp", "com"]), help="Which Amazon (default co.jp, or from config)."
+)
+@click.option(
+    "--allowlist",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Allowlist TOML (default: allowlist.toml in the config folder).",
+)
 @click.option("--window-days", type=click.IntRange(1, 366), help="How many days of orders to read (default 30).")
 @click.option("--headed", is_flag=True, help="Show the browser window.")
 @click.option("--browser", type=click.Path(dir_okay=False, path_type=Path), help="Chromium executable to use.")
 @click.pass_context
 def check(
-    ctx: click.Context, report_json: Path | None, report_md: Path | None, base_url: str | None,
-    marketplace: str | None, allowlist: Path | None, window_days: int | None, headed: bool, browser: Path | None,
+    ctx: click.Context,
+    report_json: Path | None,
+    report_md: Path | None,
+    base_url: str | None,
+    marketplace: str | None,
+    allowlist: Path | None,
+    window_days: int | None,
+    headed: bool,
+    browser: Path | None,
 ) -> None:
     """Check your account: recent orders (digital first), and the 1-Click setting, against your allowlist.
 
@@ -139,8 +178,14 @@ def check(
     from orderwatch.logs import register_secret
     from orderwatch.marketplace import get_marketplace
 
-    settings = load_settings(base_url=base_url, marketplace=marketplace, allowlist=allowlist,
-                             window_days=window_days, headed=headed or None, browser=browser)
+    settings = load_settings(
+        base_url=base_url,
+        marketplace=marketplace,
+        allowlist=allowlist,
+        window_days=window_days,
+        headed=headed or None,
+        browser=browser,
+    )
     for secret in settings.secrets():
         register_secret(secret)
     market = get_marketplace(settings.marketplace)
@@ -154,13 +199,33 @@ def check(
         settings.totp_secret.get_secret_value() if settings.totp_secret else None,
     )
     if not session_file.exists():
-        missing = [n for n, v in (("ORDERWATCH_EMAIL", creds.email), ("ORDERWATCH_PASSWORD", creds.password),
-                                  ("ORDERWATCH_TOTP_SECRET", creds.totp_secret)) if not v]
+        missing = [
+            n
+            for n, v in (
+                ("ORDERWATCH_EMAIL", creds.email),
+                ("ORDERWATCH_PASSWORD", creds.password),
+                ("ORDERWATCH_TOTP_SECRET", creds.totp_secret),
+            )
+            if not v
+        ]
         if missing:
-            raise UsageError(f"no saved session and {', '.join(missing)} not set (environment or .env; see .env.example)")
+            raise UsageError(
+                f"no saved session and {', '.join(missing)} not set (environment or .env; see .env.example)"
+            )
     target = CheckTarget(market, url, session_file, creds, settings.window_days, settings.timeout_s)
-    ctx.exit(_run(ctx, target, rules, settings.data_dir / "runs", settings.browser, settings.headed,
-                  loopback_only=loopback, report_json=report_json, report_md=report_md))
+    ctx.exit(
+        _run(
+            ctx,
+            target,
+            rules,
+            settings.data_dir / "runs",
+            settings.browser,
+            settings.headed,
+            loopback_only=loopback,
+            report_json=report_json,
+            report_md=report_md,
+        )
+    )
 
 
 def check_base_url(url: str, official_host: str) -> tuple[str, bool]:
@@ -188,8 +253,16 @@ def check_base_url(url: str, official_host: str) -> tuple[str, bool]:
 
 
 def _run(
-    ctx: click.Context, target: Any, allowlist: Any, runs_root: Path, browser_path: Path | None, headed: bool, *,
-    loopback_only: bool, report_json: Path | None, report_md: Path | None,
+    ctx: click.Context,
+    target: Any,
+    allowlist: Any,
+    runs_root: Path,
+    browser_path: Path | None,
+    headed: bool,
+    *,
+    loopback_only: bool,
+    report_json: Path | None,
+    report_md: Path | None,
 ) -> int:
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
@@ -240,10 +313,20 @@ def _write_user_file(path: Path, text: str) -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--page", "kind", required=True, type=click.Choice(["order-history", "order-summary", "one-click"]),
-              help="Which page the files are.")
-@click.option("--marketplace", default="auto", show_default=True, type=click.Choice(["auto", "co.jp", "com"]),
-              help="Marketplace of the page; auto decides from the page itself.")
+@click.option(
+    "--page",
+    "kind",
+    required=True,
+    type=click.Choice(["order-history", "order-summary", "one-click"]),
+    help="Which page the files are.",
+)
+@click.option(
+    "--marketplace",
+    default="auto",
+    show_default=True,
+    type=click.Choice(["auto", "co.jp", "com"]),
+    help="Marketplace of the page; auto decides from the page itself.",
+)
 def parse(files: tuple[Path, ...], kind: str, marketplace: str) -> None:
     """Read saved pages with the parsers and print one JSON object per file, in the order given.
 
@@ -264,23 +347,33 @@ def parse(files: tuple[Path, ...], kind: str, marketplace: str) -> None:
             out: dict[str, Any] = {"page": kind, "file": str(path)}
             if kind == "order-history":
                 page = parse_order_history(html, marketplace)
-                out |= {"marketplace": page.marketplace, "orders": [o.to_json() for o in page.orders],
-                        "declared_count": page.declared_count}
+                out |= {
+                    "marketplace": page.marketplace,
+                    "orders": [o.to_json() for o in page.orders],
+                    "declared_count": page.declared_count,
+                }
             elif kind == "order-summary":
                 s = parse_order_summary(html, marketplace)
-                order = {"order_id": s.order_id, "order_date": s.order_date.isoformat(), "total": s.total.to_json(),
-                         "is_digital": True, "items": [{"title": i.title, "asin": i.asin} for i in s.items],
-                         "payments": [{"method": p.method, **p.amount.to_json()} for p in s.payments]}
+                order = {
+                    "order_id": s.order_id,
+                    "order_date": s.order_date.isoformat(),
+                    "total": s.total.to_json(),
+                    "is_digital": True,
+                    "items": [{"title": i.title, "asin": i.asin} for i in s.items],
+                    "payments": [{"method": p.method, **p.amount.to_json()} for p in s.payments],
+                }
                 out |= {"marketplace": s.marketplace, "orders": [order], "declared_count": None}
             else:
                 oc = parse_one_click(html, marketplace)
-                out |= {"marketplace": oc.marketplace, "orders": [], "declared_count": None,
-                        "one_click": {"enabled": oc.enabled}}
+                out |= {
+                    "marketplace": oc.marketplace,
+                    "orders": [],
+                    "declared_count": None,
+                    "one_click": {"enabled": oc.enabled},
+                }
         except PageChangedError as exc:
             click.echo(f"orderwatch: {path}: {exc.message}", err=True)
             code = EXIT_INCOMPLETE
             continue
         click.echo(json.dumps(out, ensure_ascii=False))
     sys.exit(code)
-
-

@@ -85,7 +85,7 @@ def check_one_click(settings: OneClickSettings, allowlist: Allowlist, market: Ma
                 ),
                 advice=(
                     f"Sign in yourself (type the address, do not follow links in mails) and open {page}; "
-                    "press 「すべての1-Clickを無効化」 / \"Turn off 1-Click everywhere\" — the switch is per "
+                    'press 「すべての1-Clickを無効化」 / "Turn off 1-Click everywhere" — the switch is per '
                     "browser and device, so check your phone too. Kindle store purchases stay one-click even "
                     "when 1-Click is off."
                 ),
@@ -128,8 +128,9 @@ def _order_advice(order: Order, market: Marketplace) -> str:
     if order.is_digital:
         return (
             "If nobody in your household meant to buy it: Kindle books can be returned for a refund within "
-            f"about 7 days if not read — open {market.base_url}/hz/mycd/digital-console/contentlist/booksAll/dateDsc/ "
-            "(Content & Devices), choose the title and 「返品をリクエスト」 / \"Return for refund\", or contact "
+            "about 7 days if not read — open "
+            f"{market.base_url}/hz/mycd/digital-console/contentlist/booksAll/dateDsc/ "
+            '(Content & Devices), choose the title and 「返品をリクエスト」 / "Return for refund", or contact '
             "customer service. Then switch off 1-Click, and check Login & Security for changes you did not "
             "make. If it was intended, add it to the allowlist or acknowledge the order id."
         )

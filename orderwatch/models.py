@@ -19,10 +19,7 @@ class Money:
 
     def display(self) -> str:
         symbol = {"JPY": "￥", "USD": "$", "EUR": "€", "GBP": "£"}.get(self.currency)
-        if self.currency == "JPY":
-            text = f"{self.amount:,.0f}"
-        else:
-            text = f"{self.amount:,.2f}"
+        text = f"{self.amount:,.0f}" if self.currency == "JPY" else f"{self.amount:,.2f}"
         return f"{symbol}{text}" if symbol else f"{text} {self.currency}"
 
 

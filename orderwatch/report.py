@@ -86,7 +86,12 @@ def render_terminal(report: Report) -> str:
     if report.error:
         lines += ["", f"  reason: {report.error['reason']}", f"  {report.error['message']}"]
     for f in report.findings:
-        lines += ["", f"[{f.severity.upper()}] {f.kind}: {f.subject}", f"  {f.message}", f"  What to do: {f.advice}"]
+        lines += [
+            "",
+            f"[{f.severity.upper()}] {f.kind}: {f.subject}",
+            f"  {f.message}",
+            f"  What to do: {f.advice}",
+        ]
     lines.append("")
     if report.orders or report.status != "incomplete":
         digital = sum(o.is_digital for o in report.orders)
@@ -107,17 +112,31 @@ def render_markdown(report: Report) -> str:
         f"- Session: {report.signed_in.replace('_', ' ')}",
     ]
     if report.error:
-        out += ["", "## Why the check is incomplete", "", f"`{report.error['reason']}`: {_md(report.error['message'])}"]
+        out += [
+            "",
+            "## Why the check is incomplete",
+            "",
+            f"`{report.error['reason']}`: {_md(report.error['message'])}",
+        ]
     out += ["", "## Findings", ""]
     if not report.findings:
         out.append("None." if report.status == "clean" else "None found in what could be read.")
     for f in report.findings:
-        out += [f"### {f.severity.upper()} — {f.kind} — `{f.subject}`", "", _md(f.message), "", f"**What to do:** {_md(f.advice)}", ""]
+        out += [
+            f"### {f.severity.upper()} — {f.kind} — `{f.subject}`",
+            "",
+            _md(f.message),
+            "",
+            f"**What to do:** {_md(f.advice)}",
+            "",
+        ]
     out += ["", "## Orders", "", "| date | order | total | digital | items |", "|---|---|---|---|---|"]
     for o in report.orders:
         total = o.total.display() if o.total else ("cancelled" if o.cancelled else "—")
         items = "; ".join(_md(i.title) for i in o.items)
-        out.append(f"| {o.order_date.isoformat()} | `{o.order_id}` | {total} | {'yes' if o.is_digital else 'no'} | {items} |")
+        out.append(
+            f"| {o.order_date.isoformat()} | `{o.order_id}` | {total} | {'yes' if o.is_digital else 'no'} | {items} |"
+        )
     out += ["", "## 1-Click", ""]
     if report.one_click is None:
         out.append("Not read.")

@@ -6,7 +6,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 
 def detect_marketplace(tree: LexborHTMLParser) -> str:
-    """"co.jp" or "com", from the language attribute, links to the host, and Japanese labels."""
+    """ "co.jp" or "com", from the language attribute, links to the host, and Japanese labels."""
     html_node = tree.css_first("html")
     lang = (html_node.attributes.get("lang") or "") if html_node is not None else ""
     if lang.lower().startswith("ja"):

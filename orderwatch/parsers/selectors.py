@@ -8,7 +8,12 @@ from __future__ import annotations
 
 # --- order history (/your-orders/orders) ------------------------------------------------------------
 ORDER_CARDS = ("div.order-card.js-order-card", "div.a-box-group.order", "div.order")
-ORDER_HISTORY_MARKERS = ("span.num-orders", "form.js-time-filter-form", "select#time-filter", "#ordersContainer")
+ORDER_HISTORY_MARKERS = (
+    "span.num-orders",
+    "form.js-time-filter-form",
+    "select#time-filter",
+    "#ordersContainer",
+)
 NUM_ORDERS = ("span.num-orders",)
 ORDER_ID = (".yohtmlc-order-id bdi[dir=ltr]", ".yohtmlc-order-id span[dir=ltr]", ".yohtmlc-order-id .value")
 ORDER_ID_BLOCK = (".yohtmlc-order-id",)
@@ -36,7 +41,10 @@ LABEL_GRAND_TOTAL = ("注文の合計", "ご請求額", "Grand Total", "Order To
 LABEL_PAYMENTS_HEADING = ("お支払い方法", "お支払い情報", "Payment Information", "Payment Method")
 
 # --- 1-Click settings (/cpe/yourpayments/settings/manageoneclick) -----------------------------------
-ONE_CLICK_TOGGLE = ("input#pmts-toggle-this-browser", "label[for=pmts-toggle-this-browser] input[type=checkbox]")
+ONE_CLICK_TOGGLE = (
+    "input#pmts-toggle-this-browser",
+    "label[for=pmts-toggle-this-browser] input[type=checkbox]",
+)
 ONE_CLICK_PAGE_MARKERS = ("#pmts-one-click-settings", "label[for=pmts-toggle-this-browser]")
 ONE_CLICK_DEFAULT_PAYMENT = (".pmts-one-click-default-payment", "#pmts-default-payment-method")
 ONE_CLICK_DEFAULT_ADDRESS = (".pmts-one-click-default-address", "#pmts-default-address")
@@ -47,7 +55,11 @@ SIGNIN_PASSWORD = ("input#ap_password",)
 SIGNIN_TOTP = ("input#auth-mfa-otpcode", "input[name=otpCode]")
 SIGNIN_OTP_CODE = ("input#cvf-input-code", "input#input-box-otp", "input[name=code]")
 SIGNIN_DEVICE_SELECT = ("form#auth-select-device-form", "form[name=auth-select-device-form]")
-SIGNIN_APPROVAL = ("span.transaction-approval-word-break", "#channelDetailsWithImprovedLayout", "#resend-approval-link")
+SIGNIN_APPROVAL = (
+    "span.transaction-approval-word-break",
+    "#channelDetailsWithImprovedLayout",
+    "#resend-approval-link",
+)
 SIGNIN_CAPTCHA = (
     "#auth-captcha-image-container",
     "input#auth-captcha-guess",
@@ -62,7 +74,8 @@ SIGNIN_INTENT = ("form#intent-confirmation-form",)
 
 TEXT_CAPTCHA = ("Enter the characters you see below", "文字を入力してください", "Solve this puzzle")
 TEXT_BOT_CHALLENGE = ("window.gokuProps", "verify you're not a robot", "ロボットではないことを確認")
-TEXT_APPROVAL = ("approve the notification sent to", "通知を承認", "Open your Amazon shopping app")
+TEXT_APPROVAL = ("approve the notification sent to", "通知を承認", "open your amazon shopping app")
+TEXT_OTP_CODE = ("enter verification code", "確認コードを入力", "enter the otp", "enter security code")
 TEXT_PASSWORD_RESET = ("Password reset required", "パスワードのリセットが必要です", "Create new password")
 TEXT_ACCOUNT_LOCKED = (
     "Account on hold",

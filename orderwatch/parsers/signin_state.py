@@ -65,14 +65,15 @@ def classify_signin(url: str, html: str) -> SignInState:
         return SignInState.PASSWORD_RESET_REQUIRED
     if any(t in head_and_body for t in S.TEXT_ACCOUNT_LOCKED):
         return SignInState.ACCOUNT_LOCKED
-    if first(root, S.SIGNIN_APPROVAL) is not None or any(t in head_and_body for t in S.TEXT_APPROVAL):
+    lowered = head_and_body.lower()
+    if first(root, S.SIGNIN_APPROVAL) is not None or any(t in lowered for t in S.TEXT_APPROVAL):
         return SignInState.APPROVAL
     if first(root, S.SIGNIN_DEVICE_SELECT) is not None:
         return SignInState.DEVICE_SELECT
     error = first(root, S.SIGNIN_ERROR_BOX) is not None
     if first(root, S.SIGNIN_TOTP) is not None:
         return SignInState.TOTP_INVALID if error else SignInState.TOTP
-    if first(root, S.SIGNIN_OTP_CODE) is not None:
+    if first(root, S.SIGNIN_OTP_CODE) is not None or any(t in lowered for t in S.TEXT_OTP_CODE):
         return SignInState.OTP_BY_SMS_OR_EMAIL
     if first(root, S.SIGNIN_PASSWORD) is not None:
         return SignInState.PASSWORD_INVALID if error else SignInState.PASSWORD

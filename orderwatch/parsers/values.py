@@ -53,7 +53,7 @@ def parse_date(text: str) -> date | None:
     Formats: 2025年1月7日, 2025/01/07, 2025-01-07, January 7, 2025 / Jan 7, 2025, 7 January 2025.
     """
     text = fold(text)
-    for pattern, order in ((_JA_DATE, "ymd"), (_SLASH_DATE, "ymd"), (_ISO_DATE, "ymd")):
+    for pattern in (_JA_DATE, _SLASH_DATE, _ISO_DATE):  # all year-month-day
         m = pattern.search(text)
         if m:
             return _safe_date(int(m[1]), int(m[2]), int(m[3]))

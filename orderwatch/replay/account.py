@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -29,7 +30,7 @@ class DemoPayment:
 @dataclass(frozen=True)
 class DemoOrder:
     id: str
-    date: date
+    date: dt.date
     total: int | None
     digital: bool
     cancelled: bool
@@ -38,7 +39,7 @@ class DemoOrder:
     payments: tuple[DemoPayment, ...]
 
     @property
-    def delivered(self) -> date:
+    def delivered(self) -> dt.date:
         return self.date + timedelta(days=1)
 
     @property

@@ -44,7 +44,15 @@ SESSION_COOKIE_2 = "at-acbjp"
 PENDING_COOKIE = "ap-pending"
 PAGE_SIZE = 10
 
-PROTECTED_PREFIXES = ("/your-orders/", "/gp/digital/", "/cpe/", "/gp/css/", "/gp/your-account/", "/ax/", "/hz/")
+PROTECTED_PREFIXES = (
+    "/your-orders/",
+    "/gp/digital/",
+    "/cpe/",
+    "/gp/css/",
+    "/gp/your-account/",
+    "/ax/",
+    "/hz/",
+)
 STATE_CHANGING = (
     "/cpe/yourpayments/settings/manageoneclick/update",
     "/checkout/entry/buynow",
@@ -297,36 +305,45 @@ class _Handler(BaseHTTPRequestHandler):
                     err = "このEメールアドレスを持つアカウントが見つかりません"
                     self._send(site.render("signin-email.html", error=err, action_token=token, return_to=return_to))
                     return
-                page = site.render("signin-password.html", error=None, email=email, action_token=token,
-                                   return_to=return_to)
+                page = site.render(
+                    "signin-password.html", error=None, email=email, action_token=token, return_to=return_to
+                )
                 self._send(page)
                 return
             if email != acct.email or not hmac.compare_digest(form["password"], acct.password):
-                page = site.render("signin-password.html", error="パスワードが正しくありません", email=email,
-                                   action_token=token, return_to=return_to)
+                page = site.render(
+                    "signin-password.html",
+                    error="パスワードが正しくありません",
+                    email=email,
+                    action_token=token,
+                    return_to=return_to,
+                )
                 self._send(page)
                 return
-            outcome = {
+            stop_page: str | None = {
                 "captcha": "captcha.html",
                 "approval": "approval.html",
                 "otp-sms": "cvf-code.html",
                 "password-reset": "password-reset.html",
                 "locked": "account-on-hold.html",
             }.get(site.signin_outcome)
-            if outcome:
-                self._send(site.render(outcome))
+            if stop_page:
+                self._send(site.render(stop_page))
                 return
             pending = secrets.token_hex(16)
             site._pending[pending] = return_to
-            self._redirect("/ap/mfa?" + urlencode({"openid.return_to": return_to}),
-                           cookies=(f"{PENDING_COOKIE}={pending}; Path=/ap; HttpOnly; SameSite=Lax",))
+            self._redirect(
+                "/ap/mfa?" + urlencode({"openid.return_to": return_to}),
+                cookies=(f"{PENDING_COOKIE}={pending}; Path=/ap; HttpOnly; SameSite=Lax",),
+            )
             return
         if path == "/ap/mfa":
             pending = self._cookies().get(PENDING_COOKIE, "")
-            return_to = site._pending.get(pending)
-            if return_to is None:
+            pending_return = site._pending.get(pending)
+            if pending_return is None:
                 self._redirect("/ap/signin")
                 return
+            return_to = pending_return
             if self.command == "POST":
                 form = self._form()
                 if pyotp.TOTP(acct.totp_secret).verify(form.get("otpCode", "").strip(), valid_window=1):
@@ -344,8 +361,10 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             self._send(site.render("mfa.html", error=None, action_token=token, return_to=return_to))
             return
-        self._send(site.render("home.html", signed_in=False, heading="ページが見つかりません", body=path),
-                   HTTPStatus.NOT_FOUND)
+        self._send(
+            site.render("home.html", signed_in=False, heading="ページが見つかりません", body=path),
+            HTTPStatus.NOT_FOUND,
+        )
 
     # --- account pages ---------------------------------------------------------------------------------
     def _order_history(self, query: dict[str, str]) -> None:
@@ -363,7 +382,8 @@ class _Handler(BaseHTTPRequestHandler):
             return "/your-orders/orders?" + urlencode({"timeFilter": time_filter, "startIndex": s})
 
         pages = [
-            {"number": i // PAGE_SIZE + 1, "url": url(i), "current": i == start} for i in range(0, len(orders), PAGE_SIZE)
+            {"number": i // PAGE_SIZE + 1, "url": url(i), "current": i == start}
+            for i in range(0, len(orders), PAGE_SIZE)
         ]
         year = site.as_of.year
         filters = [("last30", "過去30日間"), ("months-3", "過去3か月")] + [
@@ -395,11 +415,20 @@ class _Handler(BaseHTTPRequestHandler):
         for o in self.site.account.orders:
             for it in o.items:
                 if it.asin == asin:
-                    self._send(self.site.render("product.html", signed_in=self._signed_in(), title=it.title,
-                                                asin=asin, price=o.total))
+                    self._send(
+                        self.site.render(
+                            "product.html",
+                            signed_in=self._signed_in(),
+                            title=it.title,
+                            asin=asin,
+                            price=o.total,
+                        )
+                    )
                     return
-        self._send(self.site.render("home.html", signed_in=False, heading="ページが見つかりません", body=asin),
-                   HTTPStatus.NOT_FOUND)
+        self._send(
+            self.site.render("home.html", signed_in=False, heading="ページが見つかりません", body=asin),
+            HTTPStatus.NOT_FOUND,
+        )
 
 
 def _local(url: str) -> str:

@@ -1,0 +1,129 @@
+"""The `orderwatch` command as a user runs it: a subprocess with its own XDG folders."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from orderwatch.replay import DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET, ReplaySite
+
+ROOT = Path(__file__).resolve().parents[1]
+CLI = [sys.executable, "-m", "orderwatch"]
+
+
+def run(*args: str, env: dict[str, str] | None = None, timeout: float = 90) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("ORDERWATCH_")} | (env or {})
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, env=full_env, timeout=timeout, check=False)
+
+
+def test_help_lists_the_commands_and_exit_codes() -> None:
+    out = run("--help")
+    assert out.returncode == 0
+    for word in ("demo", "check", "parse", "Exit codes"):
+        assert word in out.stdout
+
+
+@pytest.mark.browser
+def test_demo_exits_1_with_the_two_findings_and_saves_the_run(tmp_path: Path) -> None:
+    out = run("demo", "--report-json", str(tmp_path / "r.json"), "--report-md", str(tmp_path / "r.md"))
+    assert out.returncode == 1, out.stderr
+    data = json.loads((tmp_path / "r.json").read_text())
+    assert data["status"] == "findings"
+    assert [(f["kind"], f["severity"], f["subject"]) for f in data["findings"]] == [
+        ("unexpected_order", "high", "D01-2046175-3391842"),
+        ("one_click_enabled", "medium", "one_click"),
+    ]
+    assert data["one_click"] == {"enabled": True}
+    assert "D01-2046175-3391842" in out.stdout and "yesterday" in out.stdout
+    assert "unexpected_order" in (tmp_path / "r.md").read_text()
+    [run_dir] = (tmp_path / "xdg" / "data" / "orderwatch" / "demo" / "runs").iterdir()
+    assert {p.name for p in run_dir.iterdir()} >= {"report.json", "report.md", "run.log"}
+    # a second demo reuses the saved session
+    again = run("demo", "--report-json", str(tmp_path / "r2.json"))
+    assert again.returncode == 1
+    assert json.loads((tmp_path / "r2.json").read_text())["signed_in"] == "reused_session"
+
+
+@pytest.mark.browser
+def test_check_against_a_loopback_replay_with_credentials_from_dotenv(tmp_path: Path) -> None:
+    Path(".env").write_text(
+        f"ORDERWATCH_EMAIL={DEMO_EMAIL}\nORDERWATCH_PASSWORD={DEMO_PASSWORD}\nORDERWATCH_TOTP_SECRET={DEMO_TOTP_SECRET}\n"
+    )
+    Path("allow.toml").write_text("")  # empty: allows nothing
+    with ReplaySite() as site:
+        out = run(
+            "check",
+            "--base-url",
+            site.base_url,
+            "--allowlist",
+            "allow.toml",
+            "--report-json",
+            str(tmp_path / "r.json"),
+        )
+        assert site.ledger == []
+    assert out.returncode == 1, out.stderr
+    data = json.loads((tmp_path / "r.json").read_text())
+    assert len([f for f in data["findings"] if f["kind"] == "unexpected_order"]) == 10  # all but the cancelled one
+    assert DEMO_PASSWORD not in out.stdout + out.stderr
+
+
+def test_check_refuses_a_base_url_that_is_neither_amazon_nor_loopback(tmp_path: Path) -> None:
+    Path("allow.toml").write_text("")
+    out = run("check", "--base-url", "https://amaz0n-security.example", "--allowlist", "allow.toml")
+    assert out.returncode == 2
+    assert "refused" in out.stderr
+
+
+def test_check_with_a_bad_allowlist_exits_2_naming_file_and_line() -> None:
+    Path("allow.toml").write_text('[one_click]\nexpected = "sometimes"\n')
+    out = run("check", "--base-url", "http://127.0.0.1:9", "--allowlist", "allow.toml")
+    assert out.returncode == 2
+    assert "allow.toml, line 2" in out.stderr
+
+
+def test_check_without_session_or_credentials_exits_2_naming_what_is_missing() -> None:
+    Path("allow.toml").write_text("")
+    out = run("check", "--base-url", "http://127.0.0.1:9", "--allowlist", "allow.toml")
+    assert out.returncode == 2
+    assert "ORDERWATCH_EMAIL" in out.stderr and "ORDERWATCH_TOTP_SECRET" in out.stderr
+
+
+def test_parse_prints_the_parser_json_of_a_saved_page(tmp_path: Path) -> None:
+    site = ReplaySite()
+    orders = list(site.account.orders[:3])
+    page = tmp_path / "history.html"
+    page.write_text(
+        site.render(
+            "order-history.html",
+            signed_in=True,
+            orders=orders,
+            duplicate=orders[0],
+            declared=3,
+            time_filter="last30",
+            filters=[],
+            pages=[],
+            prev_url=None,
+            next_url=None,
+        )
+    )
+    out = run("parse", str(page), "--page", "order-history")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert (data["page"], data["marketplace"], data["declared_count"]) == ("order-history", "co.jp", 3)
+    assert [o["order_id"] for o in data["orders"]] == [o.id for o in orders]
+
+
+def test_parse_exits_3_naming_the_file_for_an_unreadable_page(tmp_path: Path) -> None:
+    good = tmp_path / "one-click.html"
+    good.write_text(ReplaySite().render("one-click.html", signed_in=True, one_click_enabled=False))
+    bad = tmp_path / "truncated.html"
+    bad.write_text("<html><body><div")
+    out = run("parse", str(bad), str(good), "--page", "one-click")
+    assert out.returncode == 3
+    assert "truncated.html" in out.stderr and "1-Click switch" in out.stderr
+    assert json.loads(out.stdout)["one_click"] == {"enabled": False}  # the readable file is still printed

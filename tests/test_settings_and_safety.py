@@ -1,0 +1,119 @@
+"""Settings precedence, secrets kept out of reprs and logs, private files, refused base URLs."""
+
+from __future__ import annotations
+
+import re
+import stat
+from pathlib import Path
+
+import pytest
+from loguru import logger
+
+from orderwatch.cli import check_base_url
+from orderwatch.config import load_settings, write_private
+from orderwatch.errors import UsageError
+from orderwatch.logs import add_logfile, register_secret
+from orderwatch.replay import DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_explicit_argument_beats_environment_which_beats_dotenv(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Path(".env").write_text("ORDERWATCH_MARKETPLACE=com\nORDERWATCH_WINDOW_DAYS=10\nORDERWATCH_EMAIL=a@b.c\n")
+    monkeypatch.setenv("ORDERWATCH_WINDOW_DAYS", "20")
+    s = load_settings()
+    assert (s.marketplace, s.window_days, s.email) == ("com", 20, "a@b.c")
+    s = load_settings(window_days=5, marketplace="co.jp")
+    assert (s.marketplace, s.window_days) == ("co.jp", 5)
+
+
+def test_config_toml_in_the_config_folder_is_the_lowest_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cfg = tmp_path / "xdg" / "config" / "orderwatch"
+    cfg.mkdir(parents=True)
+    (cfg / "config.toml").write_text('marketplace = "com"\nwindow_days = 45\n')
+    monkeypatch.setenv("ORDERWATCH_WINDOW_DAYS", "7")
+    s = load_settings()
+    assert (s.marketplace, s.window_days) == ("com", 7)
+
+
+def test_bad_settings_are_a_usage_error_naming_the_field(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ORDERWATCH_MARKETPLACE", "de")
+    with pytest.raises(UsageError, match="marketplace"):
+        load_settings()
+
+
+def test_secrets_are_masked_in_the_settings_repr(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ORDERWATCH_PASSWORD", "hunter2-sentinel")
+    monkeypatch.setenv("ORDERWATCH_TOTP_SECRET", "SENTINELSECRETBASE32")
+    s = load_settings()
+    assert "hunter2-sentinel" not in repr(s) and "SENTINELSECRETBASE32" not in repr(s)
+
+
+def test_registered_secrets_never_reach_a_log_file(tmp_path: Path) -> None:
+    register_secret("pw-sentinel-4711")
+    sink = add_logfile(tmp_path / "log.txt", level="TRACE")
+    try:
+        logger.trace("typed pw-sentinel-4711 into the form")
+        logger.bind(value="pw-sentinel-4711").error("again {}", "pw-sentinel-4711")
+    finally:
+        logger.remove(sink)
+    text = (tmp_path / "log.txt").read_text()
+    assert "pw-sentinel-4711" not in text and text.count("[secret]") == 2
+
+
+def test_private_files_are_0600_in_0700_folders_and_replaced_atomically(tmp_path: Path) -> None:
+    path = tmp_path / "state" / "session.json"
+    write_private(path, "one")
+    path.chmod(0o644)  # an existing file keeps its mode with a plain open(): ours must not
+    write_private(path, "two")
+    assert path.read_text() == "two"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert [p.name for p in path.parent.iterdir()] == ["session.json"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.amazon.co.jp",
+        "http://127.0.0.1:8080",
+        "http://localhost:9",
+        "http://[::1]:80",
+        "http://127.1.2.3:5000/",
+    ],
+)
+def test_base_url_accepts_the_marketplace_host_and_loopback(url: str) -> None:
+    check_base_url(url, "www.amazon.co.jp")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://evil.example",
+        "http://www.amazon.co.jp",
+        "https://www.amazon.co.jp.evil.example",
+        "http://10.0.0.5:8080",
+        "http://192.168.1.2",
+        "ftp://127.0.0.1",
+        "http://127.0.0.1:8080/path",
+        "https://www.amazon.com",
+    ],
+)
+def test_base_url_refuses_anything_else(url: str) -> None:
+    with pytest.raises(UsageError) as err:
+        check_base_url(url, "www.amazon.co.jp")
+    assert err.value.exit_code == 2
+
+
+def test_env_example_holds_the_demo_values_the_replay_site_checks() -> None:
+    values = dict(re.findall(r"^(ORDERWATCH_\w+)=(.*)$", (ROOT / ".env.example").read_text(), re.M))
+    assert values["ORDERWATCH_EMAIL"] == DEMO_EMAIL
+    assert values["ORDERWATCH_PASSWORD"] == DEMO_PASSWORD
+    assert values["ORDERWATCH_TOTP_SECRET"] == DEMO_TOTP_SECRET
+
+
+def test_gitignore_keeps_env_sessions_and_runs_out_of_git() -> None:
+    ignored = (ROOT / ".gitignore").read_text().split()
+    assert {".env", "runs/", "*.har"} <= set(ignored)
