@@ -17,7 +17,9 @@ PEER_PAGES = ROOT.parent / "shared" / "peer-pages"
 
 
 @pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    if request.node.get_closest_marker("live"):
+        return  # a live test runs as the user would, with the user's own settings
     for var in ("CONFIG", "DATA", "STATE", "CACHE"):
         monkeypatch.setenv(f"XDG_{var}_HOME", str(tmp_path / "xdg" / var.lower()))
     import os

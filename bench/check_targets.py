@@ -1,0 +1,174 @@
+"""Measure the targets of the nightly check and print a table.
+
+  - the demo check with a reused session, wall time of `orderwatch demo` (median of N runs)
+  - peak memory of the whole check: Python and all browser processes, summed RSS, sampled every 10 ms
+  - one order-history page parsed (median ms): the demo page and, when ../shared is present, real pages
+
+Run: .venv/bin/python bench/check_targets.py [--runs 5]. Touches only loopback; Linux (/proc) for memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from orderwatch.parsers import parse_order_history  # noqa: E402
+from orderwatch.replay import ReplaySite  # noqa: E402
+
+TARGETS = {"demo_wall_s": 3.0, "peak_rss_mb": 600.0, "parse_ms": 20.0}
+
+
+def _children(pid: int) -> set[int]:
+    kids: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            kids.setdefault(ppid, []).append(int(entry))
+    tree, todo = {pid}, [pid]
+    while todo:
+        for child in kids.get(todo.pop(), []):
+            if child not in tree:
+                tree.add(child)
+                todo.append(child)
+    return tree
+
+
+def _memory_mb(pids: set[int]) -> tuple[float, float]:
+    """(summed RSS, summed PSS) in MB. RSS counts shared pages once per process, so its sum
+    overstates what a process tree really uses; PSS splits each shared page among its users."""
+    rss = pss = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1])
+        except OSError:
+            pass
+    return rss / 1024, pss / 1024
+
+
+def run_demo(env: dict[str, str]) -> tuple[float, float, float, int]:
+    """One `orderwatch demo` run: (wall seconds, peak RSS sum MB, peak PSS sum MB, exit code)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "orderwatch"), "demo"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    peak_rss = peak_pss = 0.0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak_rss, peak_pss
+        while not stop.is_set():
+            if Path("/proc").exists():
+                rss, pss = _memory_mb(_children(proc.pid))
+                peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+            time.sleep(0.01)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    code = proc.wait()
+    wall = time.perf_counter() - start
+    stop.set()
+    sampler.join()
+    return wall, peak_rss, peak_pss, code
+
+
+def parse_ms(html: str, repeat: int = 20) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        parse_order_history(html)
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args()
+    rows: list[tuple[str, str, str, str]] = []
+
+    def row(name: str, value: float, unit: str, target: float | None) -> None:
+        text = f"{value:.2f} {unit}" if unit != "MB" else f"{value:.0f} MB"
+        verdict = "-" if target is None else ("ok" if value < target else "MISSED")
+        rows.append((name, text, "-" if target is None else f"< {target:g} {unit}", verdict))
+
+    # parsing first, while nothing else runs on the machine's two cores
+    site = ReplaySite()
+    orders = list(site.account.orders[:10])
+    demo_html = site.render(
+        "order-history.html",
+        signed_in=True,
+        orders=orders,
+        duplicate=orders[0],
+        declared=13,
+        time_filter="last30",
+        filters=[],
+        pages=[],
+        prev_url=None,
+        next_url=None,
+    )
+    row("parse one order-history page, demo (median)", parse_ms(demo_html), "ms", TARGETS["parse_ms"])
+    real = sorted((ROOT.parent / "shared" / "peer-pages" / "amazon-com" / "orders").glob("order-history-*.html"))
+    real_ms: list[float] = []
+    for page in real:
+        try:
+            real_ms.append(parse_ms(page.read_text(encoding="utf-8")))
+        except Exception:  # pages the parser cannot read yet are measured by bench/parse_vs_peer.py
+            continue
+    if real_ms:
+        row(f"parse real amazon.com page, slowest of {len(real_ms)} (median)", max(real_ms), "ms", TARGETS["parse_ms"])
+
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ORDERWATCH_")}
+        for var in ("CONFIG", "DATA", "STATE", "CACHE"):
+            env[f"XDG_{var}_HOME"] = f"{tmp}/{var.lower()}"
+        first = run_demo(env)  # signs in, saves the session
+        assert first[3] == 1, f"demo exited {first[3]}, expected 1 (findings)"
+        results = [run_demo(env) for _ in range(args.runs)]
+        assert all(r[3] == 1 for r in results)
+    row(
+        "demo check, reused session (wall, median)",
+        statistics.median(r[0] for r in results),
+        "s",
+        TARGETS["demo_wall_s"],
+    )
+    row("demo check, first run with sign-in (wall)", first[0], "s", None)
+    row(
+        "peak memory, Python + driver + browser (PSS sum)",
+        max(r[2] for r in [*results, first]),
+        "MB",
+        TARGETS["peak_rss_mb"],
+    )
+    row("peak memory, same processes (RSS sum, overcounts)", max(r[1] for r in [*results, first]), "MB", None)
+
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure':<{width}}  {'value':>10}  {'target':>9}  result")
+    for name, value, target, result in rows:
+        print(f"{name:<{width}}  {value:>10}  {target:>9}  {result}")
+    print(
+        f"\nruns: {args.runs} (+1 warm-up that signs in), {os.cpu_count()} cores, browser: bots.browser.find_browser()"
+    )
+
+
+if __name__ == "__main__":
+    main()
