@@ -41,10 +41,11 @@ QUIET_ARGS = [
 LOOPBACK_ONLY_ARGS = ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"]
 
 
-def find_browser(configured: Path | None = None, *, headed: bool = False) -> Path | None:
+def find_browser(configured: Path | None = None, *, headed: bool = False, prefer_full: bool = False) -> Path | None:
     """The Chromium executable to use, or None for Playwright's own downloaded browser.
 
-    Order: the configured path; an installed Chromium (headless shell first unless headed);
+    Order: the configured path; an installed Chromium (the headless shell first, unless headed or
+    ``prefer_full`` — real runs prefer full Chromium, whose user agent does not say "HeadlessChrome");
     Playwright's download. Raises UsageError when there is none.
     """
     if configured is not None:
@@ -52,6 +53,8 @@ def find_browser(configured: Path | None = None, *, headed: bool = False) -> Pat
             raise UsageError(f"browser {configured} is not an executable file", browser=str(configured))
         return configured
     names = [n for n in SYSTEM_BROWSERS if not (headed and n == "chromium-headless-shell")]
+    if prefer_full:
+        names.sort(key=lambda n: n == "chromium-headless-shell")
     for name in names:
         found = shutil.which(name)
         if found:

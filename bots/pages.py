@@ -3,6 +3,8 @@ values. They navigate and hand back HTML; parsing is elsewhere (orderwatch/parse
 
 from __future__ import annotations
 
+import random
+import time
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -33,11 +35,13 @@ class AccountPages:
     """Navigation to the account pages. Each ``open_*`` returns the rendered page, wherever the site
     sent us (the caller classifies a sign-in page)."""
 
-    def __init__(self, page: Page, base_url: str, market: Marketplace, timeout_s: float) -> None:
+    def __init__(self, page: Page, base_url: str, market: Marketplace, timeout_s: float, pause_s: float = 0.0) -> None:
         self.page = page
         self.base_url = base_url.rstrip("/")
         self.market = market
         self.timeout_ms = timeout_s * 1000
+        self.pause_s = pause_s  # between pages on the real site: be slow and few
+        self._opened = 0
 
     def order_history_url(self, time_filter: str, start_index: int) -> str:
         return f"{self.base_url}{ORDER_HISTORY}?" + urlencode({"timeFilter": time_filter, "startIndex": start_index})
@@ -49,6 +53,9 @@ class AccountPages:
         return f"{self.base_url}{ONE_CLICK}"
 
     def open(self, url: str) -> Captured:
+        if self._opened and self.pause_s > 0:
+            time.sleep(self.pause_s * random.uniform(0.75, 1.5))
+        self._opened += 1
         logger.debug("GET {}", url)
         try:
             response = self.page.goto(url, wait_until="domcontentloaded", timeout=self.timeout_ms)

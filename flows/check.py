@@ -43,6 +43,7 @@ class CheckTarget:
     window_days: int = 30
     timeout_s: float = 30.0
     today: date | None = None  # default: today in the marketplace's time zone
+    pause_s: float = 0.0  # between page loads; the CLI sets a few seconds for the real site
 
 
 def run_check(browser: Browser, target: CheckTarget, allowlist: Allowlist, run_dir: Path | None = None) -> Report:
@@ -90,7 +91,7 @@ class _Visitor:
         run_dir: Path | None,
     ) -> None:
         self.page, self.context, self.guard, self.target, self.report = page, context, guard, target, report
-        self.pages = AccountPages(page, target.base_url, target.market, target.timeout_s)
+        self.pages = AccountPages(page, target.base_url, target.market, target.timeout_s, target.pause_s)
         self.run_dir = run_dir
         self.signed_in_this_run = False
 

@@ -18,6 +18,7 @@ from orderwatch import __version__
 from orderwatch.errors import OrderwatchError, PageChangedError, UsageError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
+REAL_SITE_PAUSE_S = 2.0  # one page at a time, a pause between pages: look like the same person every night
 
 
 class _Group(click.Group):
@@ -96,11 +97,14 @@ def demo(
     from flows.signin import Credentials
     from orderwatch.allowlist import load_allowlist
     from orderwatch.config import load_settings
+    from orderwatch.logs import register_secret
     from orderwatch.marketplace import get_marketplace
     from orderwatch.replay import DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET, ReplaySite
     from orderwatch.replay.account import DEMO_DIR
 
     settings = load_settings(headed=headed or None)
+    for secret in (DEMO_PASSWORD, DEMO_TOTP_SECRET):  # public demo values, masked all the same
+        register_secret(secret)
     session_file = settings.state_dir / "demo" / "session.json"
     if fresh_session:
         session_file.unlink(missing_ok=True)
@@ -212,7 +216,15 @@ def check(
             raise UsageError(
                 f"no saved session and {', '.join(missing)} not set (environment or .env; see .env.example)"
             )
-    target = CheckTarget(market, url, session_file, creds, settings.window_days, settings.timeout_s)
+    target = CheckTarget(
+        market,
+        url,
+        session_file,
+        creds,
+        settings.window_days,
+        settings.timeout_s,
+        pause_s=0.0 if loopback else REAL_SITE_PAUSE_S,
+    )
     ctx.exit(
         _run(
             ctx,
@@ -277,7 +289,7 @@ def _run(
     sink = add_logfile(run_dir / "run.log")
     (run_dir / "run.log").chmod(0o600)
     try:
-        executable = find_browser(browser_path, headed=headed)
+        executable = find_browser(browser_path, headed=headed, prefer_full=not loopback_only)
         try:
             with sync_playwright() as pw:
                 browser = launch(pw, executable, headed=headed, loopback_only=loopback_only)

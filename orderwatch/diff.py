@@ -38,6 +38,8 @@ def why_unexpected(order: Order, allowlist: Allowlist) -> str | None:
     not_allowed = [i.title for i in order.items if not allowlist.allows_item(i)]
     if not order.items:
         return "its items could not be matched (none listed)"
+    if not_allowed and len(not_allowed) == len(order.items):
+        return "not in your allowlist"
     if not_allowed:
         return "not in your allowlist: " + ", ".join(f"「{t}」" for t in not_allowed)
     if order.total is not None:

@@ -98,7 +98,18 @@ def render_terminal(report: Report) -> str:
         lines.append(f"Orders read: {len(report.orders)} ({digital} digital).")
     if report.one_click is not None:
         lines.append(f"1-Click for this browser: {'ON' if report.one_click.enabled else 'off'}.")
+    lines += _guard_lines(report)
     return "\n".join(lines) + "\n"
+
+
+def _guard_lines(report: Report) -> list[str]:
+    if not report.guard_blocked:
+        return []
+    out = [f"The read-only guard blocked {len(report.guard_blocked)} request(s) a page tried to make:"]
+    out += [f"  {e['method']} {e['url']} ({e['reason']})" for e in report.guard_blocked[:10]]
+    if len(report.guard_blocked) > 10:
+        out.append(f"  … and {len(report.guard_blocked) - 10} more (see report.json)")
+    return out
 
 
 def render_markdown(report: Report) -> str:
@@ -142,6 +153,13 @@ def render_markdown(report: Report) -> str:
         out.append("Not read.")
     else:
         out.append(f"1-Click for this browser: **{'on' if report.one_click.enabled else 'off'}**.")
+    if report.guard_blocked:
+        out += [
+            "",
+            "## Blocked by the read-only guard",
+            "",
+            *(f"- {line.strip()}" for line in _guard_lines(report)[1:]),
+        ]
     return "\n".join(out) + "\n"
 
 

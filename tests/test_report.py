@@ -73,3 +73,18 @@ def test_markdown_report_lists_findings_orders_and_one_click() -> None:
     assert "HIGH — unexpected_order — `D01-2046175-3391842`" in md
     assert "| 2026-11-27 | `D01-2046175-3391842` | ￥880 | yes | 本 |" in md
     assert "1-Click for this browser: **on**" in md
+
+
+def test_requests_the_guard_blocked_are_shown_to_the_person() -> None:
+    blocked = [
+        {
+            "kind": "guard_blocked",
+            "method": "POST",
+            "url": "https://www.amazon.co.jp/checkout/entry/buynow",
+            "resource_type": "document",
+            "reason": "state_changing_method",
+        }
+    ]
+    r = _report(one_click=OneClickSettings("co.jp", False), guard_blocked=blocked)
+    assert "POST https://www.amazon.co.jp/checkout/entry/buynow (state_changing_method)" in render_terminal(r)
+    assert "Blocked by the read-only guard" in render_markdown(r)

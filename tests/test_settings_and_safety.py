@@ -64,13 +64,14 @@ def test_registered_secrets_never_reach_a_log_file(tmp_path: Path) -> None:
 
 
 def test_private_files_are_0600_in_0700_folders_and_replaced_atomically(tmp_path: Path) -> None:
-    path = tmp_path / "state" / "session.json"
+    path = tmp_path / "state" / "orderwatch" / "session.json"
     write_private(path, "one")
     path.chmod(0o644)  # an existing file keeps its mode with a plain open(): ours must not
     write_private(path, "two")
     assert path.read_text() == "two"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(path.parent.parent.stat().st_mode) == 0o700  # created parents are private too
     assert [p.name for p in path.parent.iterdir()] == ["session.json"]
 
 
@@ -117,3 +118,22 @@ def test_env_example_holds_the_demo_values_the_replay_site_checks() -> None:
 def test_gitignore_keeps_env_sessions_and_runs_out_of_git() -> None:
     ignored = (ROOT / ".gitignore").read_text().split()
     assert {".env", "runs/", "*.har"} <= set(ignored)
+
+
+def test_real_runs_prefer_full_chromium_and_tests_the_headless_shell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bots.browser import find_browser
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for name in ("chromium-headless-shell", "chromium"):
+        exe = bin_dir / name
+        exe.write_text("#!/bin/sh\n")
+        exe.chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    assert find_browser() == bin_dir / "chromium-headless-shell"
+    assert find_browser(prefer_full=True) == bin_dir / "chromium"
+    assert find_browser(headed=True) == bin_dir / "chromium"
+    with pytest.raises(UsageError, match="not an executable"):
+        find_browser(tmp_path / "missing-browser")

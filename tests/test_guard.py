@@ -1,0 +1,94 @@
+"""The request guard: read-only toward the site, whatever a page does."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser
+
+from bots.browser import RequestGuard, new_context
+from orderwatch.marketplace import MARKETPLACES
+from orderwatch.replay import ReplaySite
+
+GUARD = RequestGuard(site_origin=("https", "www.amazon.co.jp"))
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "rtype"),
+    [
+        ("GET", "https://www.amazon.co.jp/your-orders/orders?timeFilter=last30", "document"),
+        ("HEAD", "https://www.amazon.co.jp/", "document"),
+        ("GET", "https://m.media-amazon.com/images/G/09/x.js", "script"),
+        ("GET", "data:text/plain,hello", "other"),
+    ],
+)
+def test_reads_of_the_site_pass(method: str, url: str, rtype: str) -> None:
+    assert GUARD.verdict(method, url, rtype) is None
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "rtype", "reason"),
+    [
+        ("POST", "https://www.amazon.co.jp/checkout/entry/buynow", "document", "state_changing_method"),
+        (
+            "POST",
+            "https://www.amazon.co.jp/cpe/yourpayments/settings/manageoneclick/update",
+            "fetch",
+            "state_changing_method",
+        ),
+        ("POST", "https://www.amazon.co.jp/ap/signin", "document", "state_changing_method"),  # not signing in
+        ("PUT", "https://www.amazon.co.jp/your-orders/orders", "xhr", "state_changing_method"),
+        ("GET", "https://evil.example/steal", "document", "off_site"),
+        ("GET", "http://www.amazon.co.jp/", "document", "off_site"),  # not https
+        ("GET", "https://m.media-amazon.com/page.html", "document", "off_site"),  # static host: scripts only
+        ("GET", "https://www.amazon.co.jp/logo.png", "image", "not_loaded"),
+        ("GET", "https://www.amazon.co.jp/font.woff2", "font", "not_loaded"),
+    ],
+)
+def test_everything_else_is_blocked_with_a_reason(method: str, url: str, rtype: str, reason: str) -> None:
+    assert GUARD.verdict(method, url, rtype) == reason
+
+
+def test_sign_in_posts_pass_only_while_signing_in() -> None:
+    guard = RequestGuard(site_origin=("https", "www.amazon.co.jp"), signing_in=True)
+    assert guard.verdict("POST", "https://www.amazon.co.jp/ap/signin", "document") is None
+    assert guard.verdict("POST", "https://www.amazon.co.jp/ap/mfa", "document") is None
+    assert guard.verdict("POST", "https://www.amazon.co.jp/checkout/entry/buynow", "document") is not None
+
+
+@pytest.mark.browser
+def test_flipping_the_one_click_switch_and_pressing_buy_now_reach_nothing(browser: Browser, replay: ReplaySite) -> None:
+    # Given: a signed-in context with the guard (signed in by hand through the replay's own pages)
+    context, guard = new_context(browser, MARKETPLACES["co.jp"], replay.base_url)
+    context.add_cookies([{"name": "x-acbjp", "value": replay.issue_session(), "url": replay.base_url}])
+    page = context.new_page()
+    # When: the page's own switch is flipped (its script POSTs the change) and the buy buttons are pressed
+    page.goto(f"{replay.base_url}/cpe/yourpayments/settings/manageoneclick")
+    page.locator("#pmts-toggle-this-browser").click()
+    page.wait_for_timeout(300)
+    page.get_by_role("button", name="すべての1-Clickを無効化").click()
+    page.wait_for_timeout(300)  # the blocked form post ends on an error page; let it settle
+    page.goto(f"{replay.base_url}/dp/B0DMYST001")
+    page.locator("#buy-now-button").click()
+    page.wait_for_timeout(300)
+    context.close()
+    # Then: nothing reached the site's state-changing endpoints; each attempt was recorded
+    assert replay.ledger == []
+    assert replay.one_click_enabled is True
+    blocked = [(e.method, e.url.split("/", 3)[3], e.reason) for e in guard.blocked]
+    assert ("POST", "cpe/yourpayments/settings/manageoneclick/update", "state_changing_method") in blocked
+    assert ("POST", "checkout/entry/buynow", "state_changing_method") in blocked
+    assert all("?" not in e.url for e in guard.blocked)  # no query strings (they may carry tokens)
+
+
+@pytest.mark.browser
+def test_the_same_clicks_without_the_guard_do_reach_the_ledger(browser: Browser, replay: ReplaySite) -> None:
+    # The control: proves the test above could fail.
+    context = browser.new_context()
+    context.add_cookies([{"name": "x-acbjp", "value": replay.issue_session(), "url": replay.base_url}])
+    page = context.new_page()
+    page.goto(f"{replay.base_url}/dp/B0DMYST001")
+    page.locator("#buy-now-button").click()
+    page.wait_for_load_state()
+    context.close()
+    assert [e.path for e in replay.ledger] == ["/checkout/entry/buynow"]
+    replay.ledger.clear()  # the fixture asserts an empty ledger for every other test
