@@ -153,3 +153,49 @@ def test_a_page_the_parser_cannot_read_is_incomplete_never_clean(browser: Browse
     assert report.error is not None and report.error["reason"] == "page_changed"
     assert "order id" in report.error["message"]
     assert (tmp_path / "run" / "snapshots" / "order-history.html").exists()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_a_site_that_cannot_be_reached_is_incomplete_with_exit_3(browser: Browser, tmp_path: Path) -> None:
+    target = CheckTarget(
+        MARKETPLACES["co.jp"], f"http://127.0.0.1:{_free_port()}", tmp_path / "s.json", DEMO_CREDS, timeout_s=5
+    )
+    report = run_check(browser, target, load_allowlist(DEMO_DIR / "allowlist.toml"))
+    assert (report.status, report.exit_code) == ("incomplete", 3)
+    assert report.error is not None and report.error["reason"] == "site_unreachable"
+
+
+def test_an_http_500_from_the_site_is_incomplete_with_exit_3(browser: Browser, tmp_path: Path) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Broken(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(500)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Broken)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        report = run_check(
+            browser,
+            CheckTarget(MARKETPLACES["co.jp"], url, tmp_path / "s.json", DEMO_CREDS),
+            load_allowlist(DEMO_DIR / "allowlist.toml"),
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert report.exit_code == 3 and report.error is not None
+    assert report.error["reason"] == "site_unreachable" and "HTTP 500" in report.error["message"]
