@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from loguru import logger
 from playwright.sync_api import Browser, BrowserContext, Page
@@ -25,7 +26,7 @@ from orderwatch.config import write_private
 from orderwatch.diff import check_one_click, find_unexpected_orders
 from orderwatch.errors import CheckIncomplete, HumanNeededError, PageChangedError
 from orderwatch.marketplace import Marketplace
-from orderwatch.models import DigitalOrderSummary, OneClickSettings, Order, OrderHistoryPage
+from orderwatch.models import DigitalOrderSummary, Order, OrderHistoryPage
 from orderwatch.parsers import classify_signin, parse_one_click, parse_order_history, parse_order_summary
 from orderwatch.parsers.signin_state import SignInState
 from orderwatch.report import Report
@@ -49,8 +50,6 @@ class CheckTarget:
 def run_check(browser: Browser, target: CheckTarget, allowlist: Allowlist, run_dir: Path | None = None) -> Report:
     """Run the whole check in a fresh context of ``browser``. Never raises CheckIncomplete: the
     report's ``error`` and status "incomplete" carry it (and its exit code 3)."""
-    from zoneinfo import ZoneInfo
-
     today = target.today or datetime.now(ZoneInfo(target.market.timezone)).date()
     since = today - timedelta(days=target.window_days)
     report = Report(target.market.code, target.base_url, today, since, datetime.now().astimezone())
@@ -70,7 +69,6 @@ def run_check(browser: Browser, target: CheckTarget, allowlist: Allowlist, run_d
     except CheckIncomplete as exc:
         logger.error("check incomplete: {}", exc.message)
         report.error = {"reason": getattr(exc, "state", None) or exc.reason, "message": exc.message}
-        report.one_click = report.one_click  # whatever was read stays; status is "incomplete" anyway
     finally:
         report.guard_blocked = [e.to_json() for e in guard.blocked]
         report.finished_at = datetime.now().astimezone()
@@ -123,9 +121,8 @@ class _Visitor:
         except PageChangedError as exc:
             exc.snapshot = self.snapshot(kind, cap)
             raise
-        self.report.pages_read.append(
-            urlsplit(cap.url).path + ("?" + urlsplit(cap.url).query if kind == "order-history" else "")
-        )
+        parts = urlsplit(cap.url)
+        self.report.pages_read.append(parts.path + (f"?{parts.query}" if parts.query else ""))
         return result
 
     def snapshot(self, kind: str, cap: Captured) -> Path | None:
@@ -195,6 +192,3 @@ def _capture_summary(visit: _Visitor, order_id: str) -> DigitalOrderSummary:
     if summary.order_id != order_id:
         raise PageChangedError("order-summary", f"asked for {order_id}, the page shows {summary.order_id}")
     return summary
-
-
-__all__ = ["CheckTarget", "OneClickSettings", "run_check"]

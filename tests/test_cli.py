@@ -95,27 +95,13 @@ def test_check_without_session_or_credentials_exits_2_naming_what_is_missing() -
 
 def test_parse_prints_the_parser_json_of_a_saved_page(tmp_path: Path) -> None:
     site = ReplaySite()
-    orders = list(site.account.orders[:3])
     page = tmp_path / "history.html"
-    page.write_text(
-        site.render(
-            "order-history.html",
-            signed_in=True,
-            orders=orders,
-            duplicate=orders[0],
-            declared=3,
-            time_filter="last30",
-            filters=[],
-            pages=[],
-            prev_url=None,
-            next_url=None,
-        )
-    )
+    page.write_text(site.order_history_html("last30", 10))
     out = run("parse", str(page), "--page", "order-history")
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
-    assert (data["page"], data["marketplace"], data["declared_count"]) == ("order-history", "co.jp", 3)
-    assert [o["order_id"] for o in data["orders"]] == [o.id for o in orders]
+    assert (data["page"], data["marketplace"], data["declared_count"]) == ("order-history", "co.jp", 11)
+    assert [o["order_id"] for o in data["orders"]] == ["249-8143359-0072816"]
 
 
 def test_parse_exits_3_naming_the_file_for_an_unreadable_page(tmp_path: Path) -> None:

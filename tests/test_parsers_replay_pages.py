@@ -19,24 +19,8 @@ def site() -> ReplaySite:
     return ReplaySite(as_of=AS_OF)
 
 
-def _history(site: ReplaySite, start: int = 0, duplicate: bool = True) -> str:
-    orders = [o for o in site.account.orders if (AS_OF - o.date).days <= 30]
-    page = orders[start : start + 10]
-    return site.render(
-        "order-history.html",
-        signed_in=True,
-        orders=page,
-        duplicate=page[0] if duplicate and page else None,
-        declared=len(orders),
-        time_filter="last30",
-        filters=[("last30", "過去30日間")],
-        pages=[
-            {"number": 1, "url": "/a", "current": start == 0},
-            {"number": 2, "url": "/b", "current": start == 10},
-        ],
-        prev_url=None,
-        next_url="/b" if start == 0 else None,
-    )
+def _history(site: ReplaySite, start: int = 0) -> str:
+    return site.order_history_html("last30", start)
 
 
 def test_order_history_reads_every_card_once_despite_the_hidden_duplicate(site: ReplaySite) -> None:
@@ -117,19 +101,7 @@ def test_order_history_without_cards_but_declaring_orders_is_page_changed(site: 
 
 
 def test_order_history_declaring_zero_orders_is_empty(site: ReplaySite) -> None:
-    html = site.render(
-        "order-history.html",
-        signed_in=True,
-        orders=[],
-        duplicate=None,
-        declared=0,
-        time_filter="last30",
-        filters=[],
-        pages=[],
-        prev_url=None,
-        next_url=None,
-    )
-    page = parse_order_history(html)
+    page = parse_order_history(site.order_history_html("year-1999"))
     assert page.orders == () and page.declared_count == 0
 
 

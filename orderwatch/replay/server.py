@@ -169,6 +169,34 @@ class ReplaySite:
     def render(self, template: str, **ctx: Any) -> str:
         return self.env.get_template(template).render(account=self.account, **ctx)
 
+    def order_history_html(self, time_filter: str = "last30", start: int = 0) -> str:
+        """The order-history page as the site serves it: 10 orders from ``start``, the filter's total
+        in ``span.num-orders``, pagination, and the first card repeated in a hidden narrow layout."""
+        assert self.as_of is not None
+        orders = _filter(self.account.orders, time_filter, self.as_of)
+        page = orders[start : start + PAGE_SIZE]
+
+        def url(s: int) -> str:
+            return "/your-orders/orders?" + urlencode({"timeFilter": time_filter, "startIndex": s})
+
+        year = self.as_of.year
+        return self.render(
+            "order-history.html",
+            signed_in=True,
+            orders=page,
+            duplicate=page[0] if page else None,
+            declared=len(orders),
+            time_filter=time_filter,
+            filters=[("last30", "過去30日間"), ("months-3", "過去3か月")]
+            + [(f"year-{y}", f"{y}年") for y in (year, year - 1, year - 2)],
+            pages=[
+                {"number": i // PAGE_SIZE + 1, "url": url(i), "current": i == start}
+                for i in range(0, len(orders), PAGE_SIZE)
+            ],
+            prev_url=url(start - PAGE_SIZE) if start > 0 else None,
+            next_url=url(start + PAGE_SIZE) if start + PAGE_SIZE < len(orders) else None,
+        )
+
 
 def _jadate(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
@@ -368,40 +396,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     # --- account pages ---------------------------------------------------------------------------------
     def _order_history(self, query: dict[str, str]) -> None:
-        site = self.site
-        assert site.as_of is not None
-        time_filter = query.get("timeFilter", "months-3")
-        orders = _filter(site.account.orders, time_filter, site.as_of)
         try:
             start = max(0, int(query.get("startIndex", "0")))
         except ValueError:
             start = 0
-        page = orders[start : start + PAGE_SIZE]
-
-        def url(s: int) -> str:
-            return "/your-orders/orders?" + urlencode({"timeFilter": time_filter, "startIndex": s})
-
-        pages = [
-            {"number": i // PAGE_SIZE + 1, "url": url(i), "current": i == start}
-            for i in range(0, len(orders), PAGE_SIZE)
-        ]
-        year = site.as_of.year
-        filters = [("last30", "過去30日間"), ("months-3", "過去3か月")] + [
-            (f"year-{y}", f"{y}年") for y in (year, year - 1, year - 2)
-        ]
-        html = site.render(
-            "order-history.html",
-            signed_in=True,
-            orders=page,
-            duplicate=page[0] if page else None,
-            declared=len(orders),
-            time_filter=time_filter,
-            filters=filters,
-            pages=pages,
-            prev_url=url(start - PAGE_SIZE) if start > 0 else None,
-            next_url=url(start + PAGE_SIZE) if start + PAGE_SIZE < len(orders) else None,
-        )
-        self._send(html)
+        self._send(self.site.order_history_html(query.get("timeFilter", "months-3"), start))
 
     def _order_summary(self, query: dict[str, str]) -> None:
         order_id = query.get("orderID", "")
