@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from loguru import logger
 from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Error as PlaywrightError
 
 from bots.browser import RequestGuard, new_context
 from bots.pages import AccountPages, Captured
@@ -54,6 +55,7 @@ def run_check(browser: Browser, target: CheckTarget, allowlist: Allowlist, run_d
     since = today - timedelta(days=target.window_days)
     report = Report(target.market.code, target.base_url, today, since, datetime.now().astimezone())
     context, guard = new_context(browser, target.market, target.base_url, storage_state=target.session_file)
+    context.set_default_timeout(target.timeout_s * 1000)
     try:
         page = context.new_page()
         visit = _Visitor(page, context, guard, target, report, run_dir)
@@ -69,6 +71,10 @@ def run_check(browser: Browser, target: CheckTarget, allowlist: Allowlist, run_d
     except CheckIncomplete as exc:
         logger.error("check incomplete: {}", exc.message)
         report.error = {"reason": getattr(exc, "state", None) or exc.reason, "message": exc.message}
+    except PlaywrightError as exc:  # an element that never came, a crashed page: still a report, never clean
+        first_line = (str(exc).splitlines() or [exc.__class__.__name__])[0]
+        logger.error("browser error: {}", first_line)
+        report.error = {"reason": "browser_error", "message": f"the browser failed during the check: {first_line}"}
     finally:
         report.guard_blocked = [e.to_json() for e in guard.blocked]
         report.finished_at = datetime.now().astimezone()

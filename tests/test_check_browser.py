@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -136,15 +137,23 @@ def test_a_clean_account_is_quiet_and_exit_0(browser: Browser, replay: ReplaySit
     assert (report.status, report.exit_code, report.findings) == ("clean", 0, [])
 
 
-def test_a_page_the_parser_cannot_read_is_incomplete_never_clean(browser: Browser, tmp_path: Path) -> None:
-    # Given: a replay whose order cards lost their classes (layout drift)
+def _variant(tmp_path: Path, name: str, change: Callable[[str], str]) -> Path:
+    """A copy of the demo templates with one page changed (layout drift, a missing button...)."""
     templates = tmp_path / "templates"
     templates.mkdir()
     for f in DEMO_DIR.glob("*.html"):
         text = f.read_text(encoding="utf-8")
-        if f.name == "_order_card.html":
-            text = text.replace("yohtmlc-order-id", "renamed-id").replace("orderID=", "x=").replace("{{ o.id }}", "")
-        (templates / f.name).write_text(text, encoding="utf-8")
+        (templates / f.name).write_text(change(text) if f.name == name else text, encoding="utf-8")
+    return templates
+
+
+def test_a_page_the_parser_cannot_read_is_incomplete_never_clean(browser: Browser, tmp_path: Path) -> None:
+    # Given: a replay whose order cards lost their id element and links (layout drift)
+    templates = _variant(
+        tmp_path,
+        "_order_card.html",
+        lambda t: t.replace("yohtmlc-order-id", "renamed-id").replace("orderID=", "x=").replace("{{ o.id }}", ""),
+    )
     with ReplaySite(templates=templates) as site:
         allow_everything = '[one_click]\nexpected = "any"\n[[allow]]\ntitle_pattern = "."\n'
         report = _check(browser, site, tmp_path, allowlist_text=allow_everything)
@@ -153,6 +162,17 @@ def test_a_page_the_parser_cannot_read_is_incomplete_never_clean(browser: Browse
     assert report.error is not None and report.error["reason"] == "page_changed"
     assert "order id" in report.error["message"]
     assert (tmp_path / "run" / "snapshots" / "order-history.html").exists()
+
+
+def test_a_sign_in_page_without_its_button_ends_incomplete_not_hanging(browser: Browser, tmp_path: Path) -> None:
+    templates = _variant(tmp_path, "signin-email.html", lambda t: t.replace('type="submit"', 'type="hidden"'))
+    with ReplaySite(templates=templates) as site:
+        target = CheckTarget(
+            MARKETPLACES["co.jp"], site.base_url, tmp_path / "s.json", DEMO_CREDS, timeout_s=2, today=site.as_of
+        )
+        report = run_check(browser, target, load_allowlist(DEMO_DIR / "allowlist.toml"))
+    assert report.exit_code == 3 and report.error is not None
+    assert report.error["reason"] in ("site_unreachable", "browser_error")
 
 
 def _free_port() -> int:
