@@ -91,11 +91,21 @@ class SignInPage:
         self.page = page
         self.timeout_ms = timeout_s * 1000
 
+    SIGN_IN_LINK = "#nav-link-accountList, [data-nav-ref=nav_ya_signin], a[href*='/ap/signin']"
+
+    def open_sign_in(self) -> None:
+        """From a signed-out page, follow its own "sign in" link (a GET)."""
+        self._submit(self.SIGN_IN_LINK)
+
     def submit_email(self, email: str) -> None:
         self.page.locator(self.EMAIL).first.fill(email)
         self._submit(self.CONTINUE)
 
-    def submit_password(self, password: str, remember: bool = True) -> None:
+    def submit_password(self, password: str, email: str | None = None, remember: bool = True) -> None:
+        """Fill the password (and the e-mail, on the one-page form that asks for both) and sign in."""
+        email_field = self.page.locator(self.EMAIL).first
+        if email and email_field.count() and email_field.is_visible() and not email_field.input_value():
+            email_field.fill(email)
         self.page.locator(self.PASSWORD).fill(password)
         if remember and self.page.locator(self.REMEMBER_ME).count():
             self.page.locator(self.REMEMBER_ME).check()

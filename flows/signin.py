@@ -11,7 +11,13 @@ from playwright.sync_api import Page
 
 from bots.browser import RequestGuard
 from bots.pages import SignInPage
-from orderwatch.errors import CheckIncomplete, HumanNeededError, PageChangedError, SignInFailedError
+from orderwatch.errors import (
+    CheckIncomplete,
+    HumanNeededError,
+    PageChangedError,
+    SignInFailedError,
+    SiteUnreachableError,
+)
 from orderwatch.parsers.signin_state import HUMAN_ONLY, SignInState, classify_signin
 
 HEADED_ADVICE = "Sign in once by hand with `orderwatch login --headed`, then run the check again."
@@ -27,6 +33,11 @@ ADVICE = {
     SignInState.ACCOUNT_LOCKED: "The account is locked or on hold. Contact customer service; orderwatch "
     "will not try to sign in again on its own.",
     SignInState.INTERSTITIAL: "The site shows an interstitial page after sign-in. " + HEADED_ADVICE,
+    SignInState.ACCOUNT_SELECT: "The site asks which of several accounts to use. " + HEADED_ADVICE,
+    SignInState.EXTRA_VERIFICATION: "The site asks a security question (or a ZIP code). " + HEADED_ADVICE,
+    SignInState.ACCOUNT_ACTION_REQUIRED: "The site requires an action on the account (billing or card "
+    "verification, documents, a policy notice). Sign in yourself in a browser and follow the site's "
+    "instructions; orderwatch will not try again on its own.",
 }
 MAX_STEPS = 6
 
@@ -55,7 +66,7 @@ def sign_in(page: Page, guard: RequestGuard, creds: Credentials, timeout_s: floa
             done.add(state)
             if state is SignInState.SIGNED_IN:
                 return
-            if state in HUMAN_ONLY or state is SignInState.INTERSTITIAL:
+            if state in HUMAN_ONLY:
                 raise HumanNeededError(state.value, ADVICE[state])
             if state is SignInState.TOTP_INVALID:
                 raise SignInFailedError(
@@ -67,10 +78,19 @@ def sign_in(page: Page, guard: RequestGuard, creds: Credentials, timeout_s: floa
                 raise SignInFailedError(
                     state.value, "The password was refused. Check ORDERWATCH_PASSWORD; no retry was made."
                 )
-            if state is SignInState.EMAIL:
+            if state is SignInState.EMAIL_INVALID:
+                raise SignInFailedError(
+                    state.value,
+                    "The site knows no account with that e-mail. Check ORDERWATCH_EMAIL and the marketplace.",
+                )
+            if state is SignInState.SITE_ERROR:
+                raise SiteUnreachableError("the site showed an error page during sign-in; try again later")
+            if state is SignInState.SIGNED_OUT:
+                form.open_sign_in()
+            elif state is SignInState.EMAIL:
                 form.submit_email(_need(creds.email, "ORDERWATCH_EMAIL"))
             elif state is SignInState.PASSWORD:
-                form.submit_password(_need(creds.password, "ORDERWATCH_PASSWORD"))
+                form.submit_password(_need(creds.password, "ORDERWATCH_PASSWORD"), email=creds.email)
             elif state is SignInState.TOTP:
                 secret = _need(creds.totp_secret, "ORDERWATCH_TOTP_SECRET")
                 form.submit_code(pyotp.TOTP(secret).now())

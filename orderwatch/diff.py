@@ -42,6 +42,8 @@ def why_unexpected(order: Order, allowlist: Allowlist) -> str | None:
         return "not in your allowlist"
     if not_allowed:
         return "not in your allowlist: " + ", ".join(f"「{t}」" for t in not_allowed)
+    if order.more_items:
+        return f"{order.more_items} more item(s) are only counted on the order page, so they could not be checked"
     if order.total is not None:
         ceiling = allowlist.ceiling(order.total.currency)
         if ceiling is not None and order.total.amount > ceiling:

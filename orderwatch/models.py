@@ -38,6 +38,7 @@ class Order:
     is_digital: bool
     items: tuple[Item, ...] = ()
     cancelled: bool = False
+    more_items: int = 0  # items the card only counts ("and 5 more"): they cannot be checked
 
     def to_json(self) -> dict[str, object]:
         return {

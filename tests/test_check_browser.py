@@ -219,3 +219,11 @@ def test_an_http_500_from_the_site_is_incomplete_with_exit_3(browser: Browser, t
         server.server_close()
     assert report.exit_code == 3 and report.error is not None
     assert report.error["reason"] == "site_unreachable" and "HTTP 500" in report.error["message"]
+
+
+def test_a_signed_out_page_instead_of_a_redirect_leads_to_one_sign_in(browser: Browser, tmp_path: Path) -> None:
+    with ReplaySite(signed_out_page=True) as site:
+        report = _check(browser, site, tmp_path)
+        assert site.ledger == []
+    assert report.signed_in == "signed_in" and report.exit_code == 1
+    assert len(report.orders) == 11

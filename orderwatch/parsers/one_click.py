@@ -23,7 +23,7 @@ def parse_one_click(html: str, marketplace: str = "auto") -> OneClickSettings:
     toggle = first(tree.root, S.ONE_CLICK_TOGGLE)  # type: ignore[arg-type]
     if toggle is None:
         raise PageChangedError(PAGE, "1-Click switch (#pmts-toggle-this-browser) not found")
-    market = detect_marketplace(tree) if marketplace == "auto" else marketplace
+    market = detect_marketplace(tree, html) if marketplace == "auto" else marketplace
     payment = first(tree.root, S.ONE_CLICK_DEFAULT_PAYMENT)  # type: ignore[arg-type]
     address = first(tree.root, S.ONE_CLICK_DEFAULT_ADDRESS)  # type: ignore[arg-type]
     return OneClickSettings(

@@ -1,4 +1,10 @@
-"""Order history page (/your-orders/orders) → OrderHistoryPage. Physical and digital orders."""
+"""Order history page (/your-orders/orders) → OrderHistoryPage. Physical and digital orders.
+
+Markup seen 2010-2025: cards ``div.order-card.js-order-card`` (older ``div.a-box-group.order``,
+``div.order``); header columns of a label (``span.label`` / ``.a-text-caps``) and its value; the order
+id in ``.yohtmlc-order-id``; items in ``.yohtmlc-item`` (list layout) or ``.item-box`` (2024+, also
+image grids whose only title is the image's alt text, ended by "and N more").
+"""
 
 from __future__ import annotations
 
@@ -9,37 +15,46 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from orderwatch.errors import PageChangedError
 from orderwatch.models import Item, Money, Order, OrderHistoryPage
 from orderwatch.parsers import selectors as S
-from orderwatch.parsers.detect import detect_marketplace
+from orderwatch.parsers.detect import detect_marketplace, dollar_currency
 from orderwatch.parsers.values import all_of_first, first, fold, node_text, parse_date, parse_money
 
 PAGE = "order-history"
 ORDER_ID_RE = re.compile(r"\b(D\d{2}-\d{7}-\d{7}|\d{3}-\d{7}-\d{7})\b")
-_ASIN_RE = re.compile(r"/(?:gp/product|dp)/([A-Z0-9]{10})\b")
+_ASIN_RE = re.compile(r"/(?:gp/product|dp)/([A-Z0-9]{10})(?:[/?#]|$)")
 _COUNT_RE = re.compile(r"(\d[\d,]*)")
+_MORE_RES = tuple(re.compile(p) for p in S.MORE_ITEMS_TEXT)
+UNTITLED = "(no title shown)"
 
 
 def parse_order_history(html: str, marketplace: str = "auto") -> OrderHistoryPage:
     """Read every order card of an order-history page.
 
-    Raises PageChangedError when the page is not an order history, when it should hold cards but
-    none are found, or when a card lacks its id, date or total (a cancelled order may lack a total).
-    A card shown twice (hidden second layout) is one order.
+    Raises PageChangedError (naming the page and what is missing) when the document is truncated,
+    is not an order history, shows fewer cards than its own count and pagination promise, or a card
+    lacks its id, date or total (a cancelled order may lack a total). A card shown twice (a hidden
+    second layout) is one order.
     """
+    if "</html>" not in html[-4096:].lower():
+        raise PageChangedError(PAGE, "the document is truncated (no closing </html>)")
     tree = LexborHTMLParser(html)
     root = tree.body
-    if root is None or first(tree.root, S.ORDER_HISTORY_MARKERS) is None:  # type: ignore[arg-type]
+    if root is None or first(root, S.ORDER_HISTORY_MARKERS) is None:
         raise PageChangedError(PAGE, "order list header (span.num-orders / time filter) not found")
-    market = detect_marketplace(tree) if marketplace == "auto" else marketplace
+    market = detect_marketplace(tree, html) if marketplace == "auto" else marketplace
+    dollar = dollar_currency(market)
     declared = _declared_count(root)
     cards = all_of_first(root, S.ORDER_CARDS)
     if not cards:
         if declared == 0 or (declared is None and any(t in node_text(root) for t in S.NO_ORDERS_TEXT)):
             return OrderHistoryPage(market, (), declared, has_next_page=False)
-        raise PageChangedError(PAGE, f"no order cards found (page declares {declared} orders)")
+        raise PageChangedError(PAGE, f"no order cards found (the page declares {declared} orders)")
     orders: dict[str, Order] = {}
     for index, card in enumerate(cards):
-        order = _parse_card(card, index)
+        order = _parse_card(card, index, dollar)
         orders.setdefault(order.order_id, order)
+    expected = _expected_cards(root, declared)
+    if expected is not None and len(orders) < expected:
+        raise PageChangedError(PAGE, f"only {len(orders)} order cards found where the page's count promises {expected}")
     has_next = first(root, S.NEXT_PAGE) is not None
     return OrderHistoryPage(market, tuple(orders.values()), declared, has_next_page=has_next)
 
@@ -52,7 +67,17 @@ def _declared_count(root: LexborNode) -> int | None:
     return int(m[1].replace(",", "")) if m else None
 
 
-def _parse_card(card: LexborNode, index: int) -> Order:
+def _expected_cards(root: LexborNode, declared: int | None) -> int | None:
+    """How many cards this page must show: ``min(10, declared - start)``, with the start taken from
+    the selected page of the pagination (the first page when there is none)."""
+    if declared is None:
+        return None
+    current = first(root, S.CURRENT_PAGE)
+    number = int(m[1]) if current is not None and (m := _COUNT_RE.search(node_text(current))) else 1
+    return max(0, min(S.PAGE_SIZE, declared - (number - 1) * S.PAGE_SIZE))
+
+
+def _parse_card(card: LexborNode, index: int, dollar: str) -> Order:
     where = f"order card #{index + 1}"
     fields = _header_fields(card)
     order_id = _order_id(card)
@@ -71,22 +96,22 @@ def _parse_card(card: LexborNode, index: int) -> Order:
         total_text = node_text(node) if node else None
     total: Money | None = None
     if total_text:
-        parsed = parse_money(total_text)
+        parsed = parse_money(total_text, dollar)
         if parsed is None:
             raise PageChangedError(PAGE, f"{where}: total ({total_text!r})", order_id=order_id)
         total = Money(*parsed)
     elif not cancelled:
         raise PageChangedError(PAGE, f"{where}: total", order_id=order_id)
-    items = _items(card)
+    items, more = _items(card)
     is_digital = order_id.startswith("D") or any(m in card_text for m in S.DIGITAL_MARKERS)
-    return Order(order_id, order_date, total, is_digital, items, cancelled)
+    return Order(order_id, order_date, total, is_digital, items, cancelled, more_items=more)
 
 
 def _header_fields(card: LexborNode) -> dict[str, str]:
     """Label → value for the card's header columns (注文日 / 合計 / ...).
 
     Climbs from each label to the first ancestor holding more than the label; the rest of that
-    ancestor's text is the value. Works for the 2023 ``a-column`` layout and the 2024+ list layout.
+    ancestor's text is the value. Works for the 2010-2023 ``a-column`` layout and the 2024+ layout.
     """
     out: dict[str, str] = {}
     for sel in S.HEADER_LABELS:
@@ -99,8 +124,7 @@ def _header_fields(card: LexborNode) -> dict[str, str]:
                 holder = holder.parent
             if holder is None:
                 continue
-            value = node_text(holder)
-            out[label_text] = fold(value.replace(label_text, "", 1))
+            out[label_text] = fold(node_text(holder).replace(label_text, "", 1))
     return out
 
 
@@ -126,23 +150,36 @@ def _order_id(card: LexborNode) -> str | None:
     return None
 
 
-def _items(card: LexborNode) -> tuple[Item, ...]:
+def _items(card: LexborNode) -> tuple[tuple[Item, ...], int]:
+    """The items a card lists, and how many more it only counts ("and 5 more" / "他5点")."""
     items: list[Item] = []
     seen: set[tuple[str, str | None]] = set()
+    more = 0
     for box in all_of_first(card, S.ITEMS):
-        title, asin = "", None
-        for sel in S.ITEM_LINKS:
-            for link in box.css(sel):
-                text = node_text(link)
-                if text:
-                    title = text
-                    m = _ASIN_RE.search(link.attributes.get("href") or "")
-                    asin = m[1] if m else None
-                    break
-            if title:
-                break
+        box_text = node_text(box)
+        if first(box, S.MORE_ITEMS) is not None or any(r.match(box_text) for r in _MORE_RES):
+            m = next((m for r in _MORE_RES if (m := r.search(box_text))), None) or _COUNT_RE.search(box_text)
+            more += int(m[1]) if m else 1
+            continue
+        links = [link for sel in S.ITEM_LINKS for link in box.css(sel)]
+        asin = next((m[1] for link in links if (m := _ASIN_RE.search(link.attributes.get("href") or ""))), None)
+        title = node_text(first(box, S.ITEM_TITLE))
         if not title:
-            title = node_text(box.css_first(".yohtmlc-product-title") or box)
+            title = next((t for link in links if (t := node_text(link)) and not t.isdigit()), "")
+        if not title:
+            title = next(
+                (
+                    fold(img.attributes.get("alt"))
+                    for link in links
+                    for img in link.css("img")
+                    if fold(img.attributes.get("alt"))
+                ),
+                "",
+            )
+        if not title:
+            if not links:
+                continue  # a box without a product: layout filler
+            title = UNTITLED  # real pages show such items (grocery grids, "/dp/_ASINLESS_", empty alt)
         seller = None
         for line in (node_text(n) for n in box.css("span, div")):
             for prefix in S.SELLER_PREFIXES:
@@ -151,8 +188,7 @@ def _items(card: LexborNode) -> tuple[Item, ...]:
                     break
             if seller:
                 break
-        key = (title, asin)
-        if title and key not in seen:
-            seen.add(key)
+        if (title, asin) not in seen:
+            seen.add((title, asin))
             items.append(Item(title, asin, seller))
-    return tuple(items)
+    return tuple(items), more

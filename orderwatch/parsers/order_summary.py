@@ -32,7 +32,7 @@ def parse_order_summary(html: str, marketplace: str = "auto") -> DigitalOrderSum
     box = first(tree.root, S.SUMMARY_CONTAINER)  # type: ignore[arg-type]
     if box is None:
         raise PageChangedError(PAGE, "summary container (#digitalOrderSummaryContainer) not found")
-    market = detect_marketplace(tree) if marketplace == "auto" else marketplace
+    market = detect_marketplace(tree, html) if marketplace == "auto" else marketplace
     order_id = order_date = total = None
     payments: list[Payment] = []
     in_payments = False

@@ -81,17 +81,18 @@ _MONEY = re.compile(
 )
 
 
-def parse_money(text: str) -> tuple[Decimal, str] | None:
+def parse_money(text: str, dollar: str = "USD") -> tuple[Decimal, str] | None:
     """Read the first amount in ``text``: ``(amount, ISO currency)``; None when there is none.
 
     ``￥8,200`` / ``¥8,200`` / ``8,200円`` → JPY 8200; ``$28.50`` → USD; ``€1.234,56`` and
     ``1.234,56 €`` → EUR 1234.56 (the last separator followed by two digits is the decimal one).
+    ``dollar`` is what "$" means on the page's marketplace (CAD on amazon.ca).
     """
     m = _MONEY.search(fold(text))
     if not m:
         return None
     if m["num"] is not None:
-        currency = _SYMBOLS.get(m["sym"] or "", m["code"] or "")
+        currency = dollar if m["sym"] == "$" else _SYMBOLS.get(m["sym"] or "", m["code"] or "")
         raw = m["num"]
     else:
         sym2 = m["sym2"]

@@ -76,6 +76,7 @@ class LedgerEntry:
 class ReplaySite:
     as_of: date | None = None
     signin_outcome: str = "ok"
+    signed_out_page: bool = False  # serve a signed-out page instead of redirecting to sign-in
     session_max_age: timedelta = timedelta(days=14)
     ledger_path: Path | None = None
     templates: Path = DEMO_DIR
@@ -293,6 +294,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._redirect("/your-orders/orders")
             return
         if any(path.startswith(p) for p in PROTECTED_PREFIXES) and not self._signed_in():
+            if site.signed_out_page and path != "/gp/css/homepage.html":
+                self._send(site.render("home.html", signed_in=False, heading="Amazon.co.jp", body=""))
+                return
             params = {
                 "openid.return_to": self.path,
                 "openid.assoc_handle": "jpflex",
@@ -310,6 +314,8 @@ class _Handler(BaseHTTPRequestHandler):
         elif path.startswith(("/dp/", "/gp/product/")):
             asin = path.split("/")[2] if path.startswith("/dp/") else path.split("/")[3]
             self._product(asin)
+        elif path == "/gp/css/homepage.html":
+            self._send(site.render("home.html", signed_in=True, heading="アカウントサービス", body=""))
         elif path in ("/", "/ref=nav_logo", "/ref=ap_frn_logo"):
             self._send(site.render("home.html", signed_in=self._signed_in(), heading="Amazon.co.jp", body="デモ"))
         else:
