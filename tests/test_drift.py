@@ -1,0 +1,110 @@
+"""Layout drift: mutated copies of real pages never read as "no orders" or a partial list. Each gives a
+PageChangedError naming the page and what is missing (or the right sign-in state), and `orderwatch
+parse` exits 3 with that message."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from orderwatch.errors import PageChangedError
+from orderwatch.parsers import SignInState, classify_signin, parse_one_click, parse_order_history
+from orderwatch.replay import ReplaySite
+
+from .conftest import peer_page
+
+
+def _real(name: str = "order-history-2023-10.html") -> str:
+    return peer_page("amazon-com", "orders", name).read_text(encoding="utf-8")
+
+
+def _cut_after_card(html: str, n: int) -> str:
+    """The document cut after its n-th card, then closed properly (as a browser would serialise it)."""
+    starts = [i for i in range(len(html)) if html.startswith('<div class="order-card js-order-card">', i)]
+    return html[: starts[n]] + "</div></body></html>"
+
+
+MUTATIONS: dict[str, tuple[Callable[[str], str], str]] = {
+    "card classes renamed": (
+        lambda h: h.replace("order-card js-order-card", "oc2").replace("a-box-group a-spacing-base order", "bg2"),
+        "no order cards found",
+    ),
+    "order id element renamed": (
+        lambda h: h.replace("yohtmlc-order-id", "x-id").replace("yohtmlc-order-details-link", "x-link"),
+        "order card #1: order id",
+    ),
+    "date label removed": (lambda h: h.replace("Order placed", ""), "order date (label not found)"),
+    "date label reworded": (lambda h: h.replace("Order placed", "Bought on"), "order date"),
+    "total label and class removed": (
+        lambda h: h.replace(">\n    Total\n<", "><").replace("yohtmlc-order-total", "x-total"),
+        ": total",
+    ),
+    "date in an unknown format": (lambda h: h.replace("December 12, 2023", "12.12.2023"), "order date (12.12.2023)"),
+    "truncated document": (lambda h: h[: len(h) // 2], "truncated"),
+    "cut after five cards but closed": (lambda h: _cut_after_card(h, 5), "only 5 order cards found"),
+    "empty body": (lambda h: "<html><head></head><body></body></html>", "order list header"),
+    "header missing": (
+        lambda h: h.replace("num-orders", "x").replace("js-time-filter-form", "x").replace('id="time-filter"', ""),
+        "order list header",
+    ),
+}
+
+
+@pytest.mark.parametrize("mutation", sorted(MUTATIONS))
+def test_a_mutated_real_page_is_page_changed_naming_what_is_missing(mutation: str) -> None:
+    change, words = MUTATIONS[mutation]
+    html = _real()
+    mutated = change(html)
+    assert mutated != html, "the mutation must change the page"
+    with pytest.raises(PageChangedError) as err:
+        parse_order_history(mutated)
+    assert err.value.page == "order-history"
+    assert words in err.value.message
+
+
+def test_the_unmutated_page_parses() -> None:
+    assert len(parse_order_history(_real()).orders) == 10
+
+
+def test_a_sign_in_page_served_where_the_history_was_expected() -> None:
+    signin = peer_page("amazon-com", "auth", "signin.html").read_text(encoding="utf-8")
+    with pytest.raises(PageChangedError, match="order list header"):
+        parse_order_history(signin)
+    assert classify_signin("https://www.amazon.com/your-orders/orders", signin) is SignInState.EMAIL
+
+
+def test_a_captcha_served_where_the_history_was_expected_is_the_captcha_state() -> None:
+    captcha = peer_page("amazon-com", "auth", "captcha-field-keywords.html").read_text(encoding="utf-8")
+    assert classify_signin("https://www.amazon.com/your-orders/orders", captcha) is SignInState.CAPTCHA
+
+
+def test_one_click_page_drift_is_page_changed() -> None:
+    html = ReplaySite().render("one-click.html", signed_in=True, one_click_enabled=True)
+    with pytest.raises(PageChangedError, match="1-Click switch"):
+        parse_one_click(html.replace("pmts-toggle-this-browser", "pmts-toggle-v2"))
+
+
+def test_parse_exits_3_and_names_the_file_and_what_is_missing(tmp_path: Path) -> None:
+    good = tmp_path / "good.html"
+    good.write_text(_real(), encoding="utf-8")
+    bad = tmp_path / "drifted.html"
+    bad.write_text(MUTATIONS["date label removed"][0](_real()), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ORDERWATCH_")}
+    out = subprocess.run(
+        [sys.executable, "-m", "orderwatch", "parse", str(good), str(bad), str(good), "--page", "order-history"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=60,
+    )
+    assert out.returncode == 3
+    assert out.stderr.count("\n") == 1  # one line
+    assert "drifted.html" in out.stderr and "order date" in out.stderr
+    lines = out.stdout.splitlines()
+    assert len(lines) == 2  # the readable files are still printed, in the order given
