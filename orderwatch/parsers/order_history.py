@@ -150,6 +150,14 @@ def _order_id(card: LexborNode) -> str | None:
     return None
 
 
+def _seller(box: LexborNode) -> str | None:
+    for line in (node_text(n) for n in box.css("span, div")):
+        for prefix in S.SELLER_PREFIXES:
+            if line.startswith(prefix):
+                return line[len(prefix) :].strip() or None
+    return None
+
+
 def _items(card: LexborNode) -> tuple[tuple[Item, ...], int]:
     """The items a card lists, and how many more it only counts ("and 5 more" / "他5点")."""
     items: list[Item] = []
@@ -180,14 +188,7 @@ def _items(card: LexborNode) -> tuple[tuple[Item, ...], int]:
             if not links:
                 continue  # a box without a product: layout filler
             title = UNTITLED  # real pages show such items (grocery grids, "/dp/_ASINLESS_", empty alt)
-        seller = None
-        for line in (node_text(n) for n in box.css("span, div")):
-            for prefix in S.SELLER_PREFIXES:
-                if line.startswith(prefix):
-                    seller = line[len(prefix) :].strip()
-                    break
-            if seller:
-                break
+        seller = _seller(box) if any(p in box_text for p in S.SELLER_PREFIXES) else None
         if (title, asin) not in seen:
             seen.add((title, asin))
             items.append(Item(title, asin, seller))

@@ -35,12 +35,10 @@ _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _US_DATE = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2}),\s*(\d{4})\b")
 _DAY_FIRST_DATE = re.compile(r"\b(\d{1,2})\s+([A-Za-z]{3,9})\.?\s+(\d{4})\b")
 
-_WS = re.compile(r"\s+")
-
 
 def fold(text: str | None) -> str:
     """Collapse runs of white space (incl. full-width spaces and newlines) to one space."""
-    return _WS.sub(" ", (text or "").replace("\u3000", " ")).strip()
+    return " ".join((text or "").split())  # str.split() folds all Unicode white space, incl. U+3000
 
 
 def node_text(node: LexborNode | None) -> str:
