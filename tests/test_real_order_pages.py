@@ -164,3 +164,43 @@ def test_every_peer_page_is_covered() -> None:
         pytest.skip("shared peer pages not present")
     names = {p.name for p in ORDERS.glob("order-history-*.html")}
     assert names == {*READABLE, "order-history-2023-10-ten-orders.html"}
+
+
+def _cards(html: str) -> list[int]:
+    marker = '<div class="order-card js-order-card">'
+    return [i for i in range(len(html)) if html.startswith(marker, i)]
+
+
+def test_a_cancelled_card_without_a_total_is_read_with_total_null() -> None:
+    # Given: the first card of a real page as a cancelled order shows it (no Total column)
+    html = _page("order-history-2023-10.html")
+    start, end = _cards(html)[0], _cards(html)[1]
+    card = html[start:end]
+    card = re.sub(
+        r'<div class="a-column a-span2 yohtmlc-order-total">.*?</div>\s*</div>\s*</div>', "", card, flags=re.S
+    )
+    card = card.replace(
+        '<div class="a-box shipment', '<div class="a-row"><b>Cancelled</b></div><div class="a-box shipment', 1
+    )
+    assert "$72.75" not in card
+    order = parse_order_history(html[:start] + card + html[end:]).orders[0]
+    assert order.order_id == "112-0069846-3887437"
+    assert order.cancelled is True and order.total is None
+    assert order.to_json()["total"] is None
+
+
+def test_the_same_card_twice_in_one_page_is_one_order() -> None:
+    html = _page("order-history-2023-10.html")
+    start, end = _cards(html)[0], _cards(html)[1]
+    doubled = html[:end] + '<div class="aok-hidden">' + html[start:end] + "</div>" + html[end:]
+    orders = parse_order_history(doubled).orders
+    assert len(orders) == 10 and len({o.order_id for o in orders}) == 10
+
+
+def test_a_page_declaring_zero_orders_without_cards_yields_zero_orders() -> None:
+    html = _page("order-history-2023-10.html")
+    cards = _cards(html)
+    empty = html[: cards[0]] + "</div></body></html>"
+    empty = empty.replace('<span class="num-orders">266 orders</span>', '<span class="num-orders">0 orders</span>')
+    page = parse_order_history(empty)
+    assert page.orders == () and page.declared_count == 0
