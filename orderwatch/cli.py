@@ -93,7 +93,7 @@ def demo(
     yesterday with 1-Click, which the allowlist does not expect, and 1-Click is on: exit code 1.
     Nothing leaves this computer.
     """
-    from flows.check import CheckTarget
+    from flows.session import CheckTarget
     from flows.signin import Credentials
     from orderwatch.allowlist import load_allowlist
     from orderwatch.config import load_settings
@@ -175,7 +175,7 @@ def check(
     or .env); they are needed only when the saved session has expired. Reports are saved under the
     data folder's runs/; quiet and exit 0 when all is as expected.
     """
-    from flows.check import CheckTarget
+    from flows.session import CheckTarget
     from flows.signin import Credentials
     from orderwatch.allowlist import load_allowlist
     from orderwatch.config import load_settings

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
-from flows.check import CheckTarget, run_check
+from flows.check import run_check
+from flows.session import CheckTarget
 from flows.signin import Credentials
 from orderwatch.allowlist import load_allowlist, parse_allowlist
 from orderwatch.marketplace import MARKETPLACES

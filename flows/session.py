@@ -1,0 +1,120 @@
+"""A browser session on the account, shared by every flow: the guarded context with the saved
+session, navigation that signs in at most once per run, parsing with snapshots on failure."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from types import TracebackType
+from typing import Literal, TypeVar
+from urllib.parse import urlsplit
+
+from loguru import logger
+from playwright.sync_api import Browser
+
+from bots.browser import new_context
+from bots.pages import AccountPages, Captured
+from flows.signin import Credentials, sign_in
+from orderwatch.config import write_private
+from orderwatch.errors import HumanNeededError, PageChangedError
+from orderwatch.marketplace import Marketplace
+from orderwatch.parsers import classify_signin
+from orderwatch.parsers.signin_state import SignInState
+
+T = TypeVar("T")
+SignedIn = Literal["reused_session", "signed_in", "not_signed_in"]
+
+
+@dataclass(frozen=True)
+class CheckTarget:
+    """Which site and account, and how: everything a flow needs besides the browser."""
+
+    market: Marketplace
+    base_url: str
+    session_file: Path
+    creds: Credentials
+    window_days: int = 30
+    timeout_s: float = 30.0
+    today: date | None = None  # default: today in the marketplace's time zone
+    pause_s: float = 0.0  # between page loads; the CLI sets a few seconds for the real site
+
+
+class AccountSession:
+    """Opens account pages in a fresh guarded context; signs in once when the site sends us to
+    sign-in; saves the session (0600) and, when a page cannot be read, a snapshot of it."""
+
+    def __init__(self, browser: Browser, target: CheckTarget, run_dir: Path | None = None) -> None:
+        self.target = target
+        self.run_dir = run_dir
+        self.context, self.guard = new_context(
+            browser, target.market, target.base_url, storage_state=target.session_file
+        )
+        self.context.set_default_timeout(target.timeout_s * 1000)
+        self.page = self.context.new_page()
+        self.pages = AccountPages(self.page, target.base_url, target.market, target.timeout_s, target.pause_s)
+        self.signed_in: SignedIn = "not_signed_in"
+        self.pages_read: list[str] = []
+        self._signed_in_this_run = False
+
+    def __enter__(self) -> AccountSession:
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self.context.close()
+
+    def get(self, url: str) -> Captured:
+        cap = self.pages.open(url)
+        state = classify_signin(cap.url, cap.html)
+        if state is SignInState.SIGNED_IN:
+            if self.signed_in == "not_signed_in":
+                self.signed_in = "reused_session"
+            return cap
+        if self._signed_in_this_run:
+            raise HumanNeededError(state.value, "The site asked to sign in again within one run; stopping.")
+        logger.info("no valid session: signing in (once)")
+        sign_in(self.page, self.guard, self.target.creds, self.target.timeout_s)
+        self._signed_in_this_run = True
+        self.signed_in = "signed_in"
+        self.save_session()
+        cap = self.pages.current()
+        if _path_query(cap.url) != _path_query(url):
+            cap = self.pages.open(url)
+        if classify_signin(cap.url, cap.html) is not SignInState.SIGNED_IN:
+            raise HumanNeededError("session_not_kept", "Signed in, but the site asked to sign in again.")
+        return cap
+
+    def read(self, kind: str, url: str, parse: Callable[[str, str], T]) -> T:
+        """Open ``url`` and parse it; a PageChangedError gets a snapshot of the page."""
+        cap = self.get(url)
+        try:
+            result = parse(cap.html, self.target.market.code)
+        except PageChangedError as exc:
+            exc.snapshot = self.snapshot(kind, cap)
+            raise
+        parts = urlsplit(cap.url)
+        self.pages_read.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+        return result
+
+    def snapshot(self, kind: str, cap: Captured) -> Path | None:
+        if self.run_dir is None:
+            return None
+        path = self.run_dir / "snapshots" / f"{kind}.html"
+        write_private(path, f"<!-- {cap.url.split('?')[0]} -->\n{cap.html}")
+        try:
+            self.page.screenshot(path=str(path.with_suffix(".png")), full_page=True)
+            path.with_suffix(".png").chmod(0o600)
+        except Exception:  # a screenshot is a bonus; the HTML is what matters
+            logger.debug("no screenshot for {}", kind)
+        logger.warning("saved a snapshot of the {} page to {}", kind, path)
+        return path
+
+    def save_session(self) -> None:
+        write_private(self.target.session_file, json.dumps(self.context.storage_state()))
+
+
+def _path_query(url: str) -> tuple[str, str]:
+    p = urlsplit(url)
+    return p.path, p.query
