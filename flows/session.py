@@ -88,7 +88,10 @@ class AccountSession:
 
     def read(self, kind: str, url: str, parse: Callable[[str, str], T]) -> T:
         """Open ``url`` and parse it; a PageChangedError gets a snapshot of the page."""
-        cap = self.get(url)
+        return self.parse(kind, self.get(url), parse)
+
+    def parse(self, kind: str, cap: Captured, parse: Callable[[str, str], T]) -> T:
+        """Parse a captured page; a PageChangedError gets a snapshot of the page."""
         try:
             result = parse(cap.html, self.target.market.code)
         except PageChangedError as exc:

@@ -6,9 +6,10 @@ from __future__ import annotations
 import ipaddress
 import json
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 import click
@@ -17,6 +18,14 @@ from loguru import logger
 from orderwatch import __version__
 from orderwatch.errors import OrderwatchError, PageChangedError, UsageError
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+    from flows.session import CheckTarget
+    from orderwatch.config import Settings
+
+
+T = TypeVar("T")
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
 REAL_SITE_PAUSE_S = 2.0  # one page at a time, a pause between pages: look like the same person every night
 
@@ -175,12 +184,8 @@ def check(
     or .env); they are needed only when the saved session has expired. Reports are saved under the
     data folder's runs/; quiet and exit 0 when all is as expected.
     """
-    from flows.session import CheckTarget
-    from flows.signin import Credentials
     from orderwatch.allowlist import load_allowlist
     from orderwatch.config import load_settings
-    from orderwatch.logs import register_secret
-    from orderwatch.marketplace import get_marketplace
 
     settings = load_settings(
         base_url=base_url,
@@ -190,41 +195,8 @@ def check(
         headed=headed or None,
         browser=browser,
     )
-    for secret in settings.secrets():
-        register_secret(secret)
-    market = get_marketplace(settings.marketplace)
-    url, loopback = check_base_url(settings.base_url or market.base_url, market.host)
     rules = load_allowlist(settings.allowlist_path)
-    host = urlsplit(url).netloc.replace(":", "_").replace("[", "").replace("]", "")
-    session_file = settings.state_dir / f"session-{market.code}-{host}.json"
-    creds = Credentials(
-        settings.email,
-        settings.password.get_secret_value() if settings.password else None,
-        settings.totp_secret.get_secret_value() if settings.totp_secret else None,
-    )
-    if not session_file.exists():
-        missing = [
-            n
-            for n, v in (
-                ("ORDERWATCH_EMAIL", creds.email),
-                ("ORDERWATCH_PASSWORD", creds.password),
-                ("ORDERWATCH_TOTP_SECRET", creds.totp_secret),
-            )
-            if not v
-        ]
-        if missing:
-            raise UsageError(
-                f"no saved session and {', '.join(missing)} not set (environment or .env; see .env.example)"
-            )
-    target = CheckTarget(
-        market,
-        url,
-        session_file,
-        creds,
-        settings.window_days,
-        settings.timeout_s,
-        pause_s=0.0 if loopback else REAL_SITE_PAUSE_S,
-    )
+    target, loopback = account_target(settings)
     ctx.exit(
         _run(
             ctx,
@@ -238,6 +210,42 @@ def check(
             report_md=report_md,
         )
     )
+
+
+def account_target(settings: Settings) -> tuple[CheckTarget, bool]:
+    """The user's account as settings describe it: site (refusing what is neither Amazon nor loopback),
+    saved session file and credentials. Returns the target and whether the site is a loopback replay.
+    Raises UsageError when there is neither a saved session nor the credentials to sign in."""
+    from flows.session import CheckTarget
+    from flows.signin import Credentials
+    from orderwatch.logs import register_secret
+    from orderwatch.marketplace import get_marketplace
+
+    for secret in settings.secrets():
+        register_secret(secret)
+    market = get_marketplace(settings.marketplace)
+    url, loopback = check_base_url(settings.base_url or market.base_url, market.host)
+    host = urlsplit(url).netloc.replace(":", "_").replace("[", "").replace("]", "")
+    session_file = settings.state_dir / f"session-{market.code}-{host}.json"
+    creds = Credentials(
+        settings.email,
+        settings.password.get_secret_value() if settings.password else None,
+        settings.totp_secret.get_secret_value() if settings.totp_secret else None,
+    )
+    if not session_file.exists():
+        needed = (
+            ("ORDERWATCH_EMAIL", creds.email),
+            ("ORDERWATCH_PASSWORD", creds.password),
+            ("ORDERWATCH_TOTP_SECRET", creds.totp_secret),
+        )
+        missing = [name for name, value in needed if not value]
+        if missing:
+            raise UsageError(
+                f"no saved session and {', '.join(missing)} not set (environment or .env; see .env.example)"
+            )
+    pause = 0.0 if loopback else REAL_SITE_PAUSE_S
+    target = CheckTarget(market, url, session_file, creds, settings.window_days, settings.timeout_s, pause_s=pause)
+    return target, loopback
 
 
 def check_base_url(url: str, official_host: str) -> tuple[str, bool]:
@@ -276,10 +284,6 @@ def _run(
     report_json: Path | None,
     report_md: Path | None,
 ) -> int:
-    from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import sync_playwright
-
-    from bots.browser import find_browser, launch
     from flows.check import run_check
     from orderwatch.config import private_dir, write_private
     from orderwatch.logs import add_logfile
@@ -289,17 +293,9 @@ def _run(
     sink = add_logfile(run_dir / "run.log")
     (run_dir / "run.log").chmod(0o600)
     try:
-        executable = find_browser(browser_path, headed=headed, prefer_full=not loopback_only)
-        try:
-            with sync_playwright() as pw:
-                browser = launch(pw, executable, headed=headed, loopback_only=loopback_only)
-                try:
-                    report: Report = run_check(browser, target, allowlist, run_dir)
-                finally:
-                    browser.close()
-        except PlaywrightError as exc:
-            first = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
-            raise OrderwatchError(f"the browser could not be started or failed: {first}") from None
+        report: Report = with_browser(
+            lambda browser: run_check(browser, target, allowlist, run_dir), browser_path, headed, loopback_only
+        )
     finally:
         logger.remove(sink)
     text = dumps(report)
@@ -313,6 +309,26 @@ def _run(
         click.echo(render_terminal(report), nl=False)
         click.echo(f"Report: {run_dir / 'report.md'}")
     return report.exit_code
+
+
+def with_browser(work: Callable[[Browser], T], browser_path: Path | None, headed: bool, loopback_only: bool) -> T:
+    """Launch the browser orderwatch uses, run ``work`` with it, close it."""
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    from bots.browser import find_browser, launch
+
+    executable = find_browser(browser_path, headed=headed, prefer_full=not loopback_only)
+    try:
+        with sync_playwright() as pw:
+            browser = launch(pw, executable, headed=headed, loopback_only=loopback_only)
+            try:
+                return work(browser)
+            finally:
+                browser.close()
+    except PlaywrightError as exc:
+        first = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+        raise OrderwatchError(f"the browser could not be started or failed: {first}") from None
 
 
 def _write_user_file(path: Path, text: str) -> None:
@@ -389,3 +405,131 @@ def parse(files: tuple[Path, ...], kind: str, marketplace: str) -> None:
             continue
         click.echo(json.dumps(out, ensure_ascii=False))
     sys.exit(code)
+
+
+@main.command("verify-email")
+@click.argument("source", metavar="FILE|-")
+@click.option("--offline", is_flag=True, help="Judge sender and links only; do not look the orders up in the account.")
+@click.option(
+    "--demo", is_flag=True, help="Look the orders up in the demo account (the replay site of `orderwatch demo`)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option(
+    "--authserv-id",
+    "authserv_ids",
+    multiple=True,
+    help="Your mail provider's authserv-id (first word of its Authentication-Results header); repeatable.",
+)
+@click.option("--marketplace", type=click.Choice(["co.jp", "com"]), help="Which Amazon the account is on.")
+@click.option(
+    "--base-url", help="The site to look orders up on (default the marketplace's own host, or a loopback replay)."
+)
+@click.option(
+    "--allowlist", type=click.Path(dir_okay=False, path_type=Path), help="Allowlist TOML for judging found orders."
+)
+def verify_email(
+    source: str,
+    offline: bool,
+    demo: bool,
+    as_json: bool,
+    authserv_ids: tuple[str, ...],
+    marketplace: str | None,
+    base_url: str | None,
+    allowlist: Path | None,
+) -> None:
+    """Judge a saved order mail without opening its links, and look its order numbers up in your account.
+
+    FILE is a saved message (.eml: Gmail "Download message", Thunderbird "Save as"), or - to read a
+    pasted raw message from standard input. Checks who really sent it (the Authentication-Results your
+    provider added: DMARC/DKIM for an Amazon domain), where every link really goes (redirect wrappers
+    unwrapped, public-suffix domains, look-alikes, raw IPs, punycode), and whether its order numbers exist
+    in your account (with the same session as `check`; never through a link from the mail).
+
+    Exit codes: 0 genuine and about orders you expect; 1 phishing, suspicious, or a real but unexpected
+    order; 2 bad input; 3 the account lookup could not be completed.
+    """
+    from orderwatch.allowlist import Allowlist, load_allowlist
+    from orderwatch.config import load_settings
+    from orderwatch.mail.links import judge_links
+    from orderwatch.mail.read import read_mail
+    from orderwatch.mail.sender import judge_sender
+    from orderwatch.mail.verdict import OrderLookup, judge_mail, render_terminal
+    from orderwatch.marketplace import get_marketplace
+
+    if demo and offline:
+        raise UsageError("--demo looks orders up in the demo account; it cannot be combined with --offline")
+    raw, name = _read_source(source)
+    facts = read_mail(raw, name)
+    settings = load_settings(
+        marketplace="co.jp" if demo else marketplace,
+        base_url=None if demo else base_url,
+        allowlist=allowlist,
+        authserv_ids=authserv_ids or None,
+    )
+    market = get_marketplace(settings.marketplace)
+    sender = judge_sender(facts, tuple(a.lower() for a in settings.authserv_ids))
+    links = judge_links(facts.links)
+    lookups = [OrderLookup(oid, None) for oid in facts.order_ids]
+    lookup_error = None
+    if demo:
+        from orderwatch.replay.account import DEMO_DIR
+
+        rules = load_allowlist(DEMO_DIR / "allowlist.toml")
+    elif settings.allowlist_path.exists() or not offline:
+        rules = load_allowlist(settings.allowlist_path)
+    else:
+        rules = Allowlist()
+    if facts.order_ids and not offline:
+        outcome = _look_up(settings, list(facts.order_ids), facts.date.date() if facts.date else None, demo)
+        lookups, lookup_error = outcome.lookups, outcome.error
+    verdict = judge_mail(facts, sender, links, lookups, rules, market, offline=offline, lookup_error=lookup_error)
+    if as_json:
+        click.echo(json.dumps(verdict.to_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_terminal(verdict, name), nl=False)
+    sys.exit(verdict.exit_code)
+
+
+def _read_source(source: str) -> tuple[bytes, str]:
+    from orderwatch.mail.read import MAX_BYTES
+
+    if source == "-":
+        return sys.stdin.buffer.read(MAX_BYTES + 1), "standard input"
+    path = Path(source)
+    try:
+        with path.open("rb") as fh:
+            return fh.read(MAX_BYTES + 1), str(path)
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path} is a folder, not a saved mail") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def _look_up(settings: Settings, order_ids: list[str], mail_date: Any, demo: bool) -> Any:
+    from flows.lookup import look_up_orders
+
+    if not demo:
+        target, loopback = account_target(settings)
+        return with_browser(
+            lambda b: look_up_orders(b, target, order_ids, mail_date), settings.browser, settings.headed, loopback
+        )
+    from flows.session import CheckTarget
+    from flows.signin import Credentials
+    from orderwatch.marketplace import get_marketplace
+    from orderwatch.replay import DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET, ReplaySite
+
+    with ReplaySite() as site:
+        target = CheckTarget(
+            get_marketplace("co.jp"),
+            site.base_url,
+            settings.state_dir / "demo" / "session.json",
+            Credentials(DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET),
+            timeout_s=settings.timeout_s,
+            today=site.as_of,
+        )
+        outcome = with_browser(lambda b: look_up_orders(b, target, order_ids, mail_date), settings.browser, False, True)
+        if site.ledger:
+            raise OrderwatchError(f"the replay site recorded {len(site.ledger)} state-changing request(s)!")
+        return outcome

@@ -66,6 +66,11 @@ class Settings(BaseSettings):
     browser: Path | None = Field(default=None, description="Chromium executable; default: found automatically")
     headed: bool = Field(default=False, description="show the browser window (first sign-in by hand)")
     timeout_s: float = Field(default=30.0, gt=0, le=300, description="per page navigation timeout, seconds")
+    authserv_ids: tuple[str, ...] = Field(
+        default=(),
+        description="your mail provider's authserv-id(s) (the first word of the Authentication-Results "
+        "header it adds, e.g. mx.google.com); only that header is then trusted by verify-email",
+    )
     data_dir: Path = Field(default_factory=data_dir)
     state_dir: Path = Field(default_factory=state_dir)
 

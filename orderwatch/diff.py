@@ -69,7 +69,7 @@ def find_unexpected_orders(
                 severity="high",
                 subject=order.order_id,
                 message=_order_sentence(order, summaries.get(order.order_id), today) + f" — {reason}.",
-                advice=_order_advice(order, market),
+                advice=order_advice(order, market),
             )
         )
     return findings
@@ -127,7 +127,7 @@ def _order_sentence(order: Order, summary: DigitalOrderSummary | None, today: da
     return text
 
 
-def _order_advice(order: Order, market: Marketplace) -> str:
+def order_advice(order: Order, market: Marketplace) -> str:
     orders_url = f"{market.base_url}/your-orders/orders"
     if order.is_digital:
         return (

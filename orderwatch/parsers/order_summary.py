@@ -22,6 +22,15 @@ PAGE = "order-summary"
 _ASIN_RE = re.compile(r"/(?:gp/product|dp)/([A-Z0-9]{10})\b")
 
 
+def is_order_not_found(html: str) -> bool:
+    """True when the summary page says the account has no such order (and shows no summary)."""
+    tree = LexborHTMLParser(html)
+    if first(tree.root, S.SUMMARY_CONTAINER) is not None:  # type: ignore[arg-type]
+        return False
+    text = node_text(tree.body) if tree.body is not None else ""
+    return any(t in text for t in S.TEXT_ORDER_NOT_FOUND)
+
+
 def parse_order_summary(html: str, marketplace: str = "auto") -> DigitalOrderSummary:
     """Read a digital order summary: id, date, items, grand total and how it was paid.
 

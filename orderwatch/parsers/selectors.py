@@ -44,6 +44,8 @@ LABEL_DIGITAL_ORDER = ("デジタル注文", "Digital Order")
 LABEL_SUMMARY_ORDER_ID = ("注文番号", "Amazon.co.jp注文番号", "Order #", "Amazon.com order number")
 LABEL_GRAND_TOTAL = ("注文の合計", "ご請求額", "Grand Total", "Order Total")
 LABEL_PAYMENTS_HEADING = ("お支払い方法", "お支払い情報", "Payment Information", "Payment Method")
+# An order id the account does not have (reconstructed: no recording of this page exists).
+TEXT_ORDER_NOT_FOUND = ("注文が見つかりません", "We're unable to find", "We were unable to find", "Order not found")
 
 # --- 1-Click settings (/cpe/yourpayments/settings/manageoneclick) -----------------------------------
 ONE_CLICK_TOGGLE = (

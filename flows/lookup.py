@@ -1,0 +1,100 @@
+"""Look order numbers from a mail up in the account, with the same session and guard as the check.
+
+Digital orders (D01-…): the order summary by id. Physical orders: the order history around the
+mail's date. Never a URL from the mail: every address is built here from the marketplace's own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from loguru import logger
+from playwright.sync_api import Browser
+from playwright.sync_api import Error as PlaywrightError
+
+from flows.session import AccountSession, CheckTarget
+from orderwatch.errors import CheckIncomplete
+from orderwatch.mail.verdict import OrderLookup
+from orderwatch.models import Order
+from orderwatch.parsers import parse_order_history, parse_order_summary
+from orderwatch.parsers.order_summary import is_order_not_found
+
+MAX_PAGES = 30
+LOOK_BACK = timedelta(days=60)  # an order mail arrives within days of the order
+
+
+@dataclass
+class LookupOutcome:
+    lookups: list[OrderLookup]
+    error: dict[str, str] | None = None
+    signed_in: str = "not_signed_in"
+    guard_blocked: list[dict[str, str]] = field(default_factory=list)
+
+
+def look_up_orders(
+    browser: Browser, target: CheckTarget, order_ids: list[str], mail_date: date | None
+) -> LookupOutcome:
+    found: dict[str, Order | None] = {}
+    outcome = LookupOutcome([])
+    session = AccountSession(browser, target)
+    try:
+        for oid in (o for o in order_ids if o.startswith("D")):
+            found[oid] = _digital(session, oid)
+        physical = [o for o in order_ids if not o.startswith("D")]
+        if physical:
+            found |= _physical(session, physical, mail_date or date.today())
+        session.save_session()
+    except CheckIncomplete as exc:
+        logger.error("lookup incomplete: {}", exc.message)
+        outcome.error = {"reason": getattr(exc, "state", None) or exc.reason, "message": exc.message}
+    except PlaywrightError as exc:
+        first_line = (str(exc).splitlines() or [exc.__class__.__name__])[0]
+        outcome.error = {"reason": "browser_error", "message": f"the browser failed during the lookup: {first_line}"}
+    finally:
+        outcome.signed_in = session.signed_in
+        outcome.guard_blocked = [e.to_json() for e in session.guard.blocked]
+        session.context.close()
+    for oid in order_ids:
+        if oid in found:
+            order = found[oid]
+            outcome.lookups.append(OrderLookup(oid, order is not None, order))
+        else:
+            outcome.lookups.append(OrderLookup(oid, None))
+    return outcome
+
+
+def _digital(session: AccountSession, order_id: str) -> Order | None:
+    url = session.pages.order_summary_url(order_id)
+    cap = session.get(url)
+    if is_order_not_found(cap.html):
+        logger.info("{}: not in the account", order_id)
+        return None
+    summary = session.parse("order-summary", cap, parse_order_summary)
+    if summary.order_id != order_id:
+        return None
+    return Order(summary.order_id, summary.order_date, summary.total, True, summary.items)
+
+
+def _physical(session: AccountSession, order_ids: list[str], around: date) -> dict[str, Order | None]:
+    """Page through the years around ``around`` until every id is found or the orders are older than
+    ``around`` minus LOOK_BACK."""
+    wanted = set(order_ids)
+    found: dict[str, Order | None] = {}
+    years = [around.year] + ([around.year - 1] if (around - LOOK_BACK).year < around.year else [])
+    for year in years:
+        start = 0
+        for _ in range(MAX_PAGES):
+            url = session.pages.order_history_url(f"year-{year}", start)
+            page = session.read("order-history", url, parse_order_history)
+            for order in page.orders:
+                if order.order_id in wanted:
+                    found[order.order_id] = order
+            if wanted <= set(found) or not page.orders or not page.has_next_page:
+                break
+            if min(o.order_date for o in page.orders) < around - LOOK_BACK:
+                break
+            start += len(page.orders)
+        if wanted <= set(found):
+            break
+    return {oid: found.get(oid) for oid in order_ids}
