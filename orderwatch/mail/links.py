@@ -148,8 +148,9 @@ def _not_amazon_reason(host: str, domain: str) -> str:
     for a, b in _LOOKALIKE_SUBS:
         name = name.replace(a, b)
     squashed = name.replace("-", "")
-    if "amazon" in host.replace("-", ".").split(".") or "amazon." in host:
-        return f"the address contains 'amazon' but belongs to {domain}, which is not Amazon"
+    subdomain = host[: -len(domain)] if host.endswith(domain) else ""
+    if "amazon" in subdomain:
+        return f"the address starts with amazon but belongs to {domain}, which is not Amazon"
     if "amazon" in squashed or "amzn" in squashed or _close(squashed[:6], "amazon") or _close(squashed, "amazon"):
         return f"a look-alike of amazon: {domain}"
     return f"{domain} is not an Amazon domain"
