@@ -40,6 +40,9 @@ def as_json(out: subprocess.CompletedProcess[bytes]) -> dict:  # type: ignore[ty
     [
         ("genuine-digital-ja.eml", "suspicious", True),  # offline: the order is not looked up
         ("genuine-physical-en.eml", "suspicious", True),
+        ("genuine-digital-en.eml", "suspicious", True),
+        ("genuine-physical-ja-sjis.eml", "suspicious", True),
+        ("fullwidth-order-number.eml", "suspicious", True),
         ("spoofed-dmarc-fail.eml", "phishing", False),
         ("lookalike-domain.eml", "phishing", False),
         ("link-text-mismatch.eml", "phishing", True),
@@ -154,3 +157,28 @@ def test_demo_genuine_mail_about_an_expected_order_exits_0() -> None:
         "expected": True,
         "detail": None,
     }
+
+
+@pytest.mark.browser
+def test_a_lookup_that_cannot_reach_the_site_exits_3(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    Path(".env").write_text(
+        "ORDERWATCH_EMAIL=a@b.c\nORDERWATCH_PASSWORD=x-pass\nORDERWATCH_TOTP_SECRET=JBSWY3DPEHPK3PXP\n"
+    )
+    Path("allow.toml").write_text("")
+    out = run(
+        str(MAILS / "genuine-digital-ja.eml"),
+        "--base-url",
+        f"http://127.0.0.1:{port}",
+        "--allowlist",
+        "allow.toml",
+        "--json",
+    )
+    assert out.returncode == 3, out.stderr
+    data = as_json(out)
+    assert data["lookup_error"]["reason"] == "site_unreachable"
+    assert data["orders"][0]["found"] is None

@@ -113,6 +113,22 @@ def main() -> None:
         ),
     )
 
+    # 2b. genuine digital order, English (amazon.com): a Kindle book, HTML only, quoted-printable
+    html = (
+        "<html><body><p>Thanks for your order, Demo.</p><p>Digital Order: D01-8830512-4461970</p>"
+        '<p><a href="https://www.amazon.com/dp/B0DPYTHON3">Python Crash Course, 3rd Edition (Kindle Edition)</a> $19.99</p>'
+        '<p><a href="https://www.amazon.com/gp/digital/your-account/order-summary.html?orderID=D01-8830512-4461970">'
+        "View your order</a></p></body></html>"
+    )
+    headers = (
+        RECEIVED
+        + GOOD_AR.format(dom="amazon.com")
+        + 'From: "Amazon.com" <digital-no-reply@amazon.com>\r\nTo: demo@example.com\r\n'
+        + "Date: Thu, 19 Nov 2026 18:30:00 -0800\r\nSubject: Amazon.com order of Python Crash Course, 3rd Edition\r\n"
+        + "MIME-Version: 1.0\r\nContent-Type: text/html; charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+    )
+    write("genuine-digital-en.eml", headers + qp(html.encode()) + "\r\n")
+
     # 3. genuine physical order, Japanese, Shift_JIS base64 single part (the demo account's tissue order)
     sjis_text = (
         "デモ 太郎 様\n\nご注文ありがとうございます。\n注文番号 249-3318462-7720615\n"
