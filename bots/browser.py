@@ -8,10 +8,11 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from loguru import logger
 from playwright.sync_api import Browser, BrowserContext, Playwright, Request, Route
+from playwright.sync_api import Error as PlaywrightError
 
 from orderwatch.errors import UsageError
 from orderwatch.marketplace import Marketplace
@@ -77,8 +78,16 @@ def playwright_browser_installed() -> bool:
         return Path(p.chromium.executable_path).exists()
 
 
-def launch(pw: Playwright, executable: Path | None, *, headed: bool = False, loopback_only: bool = False) -> Browser:
-    args = QUIET_ARGS + (LOOPBACK_ONLY_ARGS if loopback_only else [])
+def launch(
+    pw: Playwright,
+    executable: Path | None,
+    *,
+    headed: bool = False,
+    loopback_only: bool = False,
+    hosts: list[str] | None = None,
+) -> Browser:
+    """Launch Chromium. The resolver knows only the loopback names (``loopback_only``) or ``hosts``."""
+    args = QUIET_ARGS + (LOOPBACK_ONLY_ARGS if loopback_only else [resolver_rules(hosts)] if hosts else [])
     logger.debug("launching {} (headed={})", executable or "Playwright's Chromium", headed)
     return pw.chromium.launch(executable_path=str(executable) if executable else None, headless=not headed, args=args)
 
@@ -108,13 +117,22 @@ NOT_LOADED = ("image", "font", "media", "imageset")
 
 @dataclass
 class RequestGuard:
-    """Every request of the context passes here. Only GET/HEAD to the site and its static hosts,
-    and POST to the sign-in endpoints while ``signing_in`` is set; all else is aborted and kept in
-    ``blocked`` (reported as guard_blocked). Images, fonts and media are never loaded."""
+    """Every request of the context passes here (``context.route``: pages, popups and workers alike).
+
+    Allowed: GET/HEAD to the site and, for scripts and styles, its static hosts; POST to the sign-in
+    endpoints while ``signing_in`` is set. Everything else is aborted and kept in ``blocked``
+    (reported as guard_blocked). Images, fonts and media are never loaded.
+
+    Allowed documents and XHR are fetched by the guard itself without following redirects, so every
+    redirect is checked here: a 307/308 that would re-send a POST is refused, and a redirect
+    elsewhere than the site is refused. (Chromium follows a redirect it was handed without routing the
+    next hop; that hop is a GET to an allowed host, and the browser's resolver knows no other hosts.)
+    """
 
     site_origin: tuple[str, str]  # (scheme, netloc) of the site or its loopback replay
     static_hosts: tuple[str, ...] = STATIC_HOSTS
     signing_in: bool = False
+    timeout_ms: float = 30_000
     blocked: list[GuardEvent] = field(default_factory=list)
 
     def verdict(self, method: str, url: str, resource_type: str) -> str | None:
@@ -134,16 +152,58 @@ class RequestGuard:
             return None
         return "state_changing_method" if same_site else "off_site"
 
+    def redirect_verdict(self, method: str, status: int, target: str, resource_type: str) -> str | None:
+        """None when following a redirect is allowed; otherwise why not."""
+        if status in (307, 308) and method not in ("GET", "HEAD"):
+            return "redirect_resends_post"
+        follow = method if status in (307, 308) or method in ("GET", "HEAD") else "GET"
+        reason = self.verdict(follow, target, resource_type)
+        return None if reason is None else f"redirect_{reason}"
+
     def handle(self, route: Route, request: Request) -> None:
-        reason = self.verdict(request.method, request.url, request.resource_type)
-        if reason is None:
+        try:
+            self._handle(route, request)
+        except PlaywrightError as exc:  # the page went away meanwhile: nothing left to guard
+            logger.trace("guard: {}", str(exc).splitlines()[0] if str(exc) else exc)
+
+    def _handle(self, route: Route, request: Request) -> None:
+        method, url, rtype = request.method, request.url, request.resource_type
+        reason = self.verdict(method, url, rtype)
+        if reason is not None:
+            self._block(route, method, url, rtype, reason)
+            return
+        if rtype in ("script", "stylesheet") or urlsplit(url).scheme in ("data", "blob", "about"):
             route.continue_()
             return
+        try:
+            response = route.fetch(max_redirects=0, timeout=self.timeout_ms)
+        except PlaywrightError as exc:
+            text = str(exc).lower()
+            route.abort("timedout" if "timeout" in text else "connectionreset" if "reset" in text else "failed")
+            return
+        location = response.headers.get("location")
+        if 300 <= response.status < 400 and location:
+            target = urljoin(url, location)
+            why = self.redirect_verdict(method, response.status, target, rtype)
+            if why is not None:
+                self._block(route, method, target, rtype, why)
+                return
+        route.fulfill(response=response)
+
+    def _block(self, route: Route, method: str, url: str, rtype: str, reason: str) -> None:
         if reason != "not_loaded":
-            event = GuardEvent(request.method, _short(request.url), request.resource_type, reason)
+            event = GuardEvent(method, _short(url), rtype, reason)
             self.blocked.append(event)
             logger.warning("guard blocked {} {} ({})", event.method, event.url, reason)
-        route.abort("blockedbyclient")
+        if route.request.is_navigation_request() and not self.signing_in:
+            route.fulfill(status=204, body="")  # "No Content": the browser stays on the page it has
+        else:
+            route.abort("blockedbyclient")
+
+
+def resolver_rules(hosts: list[str]) -> str:
+    """Chromium's host resolver knows these hosts and no other: a second line behind the guard."""
+    return "--host-resolver-rules=MAP * ~NOTFOUND, " + ", ".join(f"EXCLUDE {h}" for h in hosts)
 
 
 def _short(url: str) -> str:
@@ -158,6 +218,7 @@ def new_context(
     base_url: str,
     *,
     storage_state: Path | None = None,
+    timeout_s: float = 30.0,
 ) -> tuple[BrowserContext, RequestGuard]:
     """A context with the marketplace's locale and time zone, the saved session, and the guard."""
     opts: dict[str, Any] = {
@@ -171,7 +232,7 @@ def new_context(
         opts["storage_state"] = str(storage_state)
     context = browser.new_context(**opts)
     parts = urlsplit(base_url)
-    guard = RequestGuard(site_origin=(parts.scheme, parts.netloc))
+    guard = RequestGuard(site_origin=(parts.scheme, parts.netloc), timeout_ms=timeout_s * 1000)
     context.route("**/*", guard.handle)
 
     def _no_popups(page: Any) -> None:

@@ -35,12 +35,23 @@ class AccountPages:
     """Navigation to the account pages. Each ``open_*`` returns the rendered page, wherever the site
     sent us (the caller classifies a sign-in page)."""
 
-    def __init__(self, page: Page, base_url: str, market: Marketplace, timeout_s: float, pause_s: float = 0.0) -> None:
+    def __init__(
+        self,
+        page: Page,
+        base_url: str,
+        market: Marketplace,
+        timeout_s: float,
+        pause_s: float = 0.0,
+        retries: int = 2,
+        backoff_s: float = 2.0,
+    ) -> None:
         self.page = page
         self.base_url = base_url.rstrip("/")
         self.market = market
         self.timeout_ms = timeout_s * 1000
         self.pause_s = pause_s  # between pages on the real site: be slow and few
+        self.retries = retries  # a page load that failed (network, timeout, HTTP 5xx) is tried again …
+        self.backoff_s = backoff_s  # … after backoff_s, then 2 × backoff_s: bounded, never a loop
         self._opened = 0
 
     def order_history_url(self, time_filter: str, start_index: int) -> str:
@@ -53,9 +64,22 @@ class AccountPages:
         return f"{self.base_url}{ONE_CLICK}"
 
     def open(self, url: str) -> Captured:
+        """Load ``url`` (a GET); retried ``retries`` times with backoff when the site cannot be reached."""
         if self._opened and self.pause_s > 0:
             time.sleep(self.pause_s * random.uniform(0.75, 1.5))
         self._opened += 1
+        for attempt in range(self.retries + 1):
+            try:
+                return self._open_once(url)
+            except SiteUnreachableError as exc:
+                if attempt == self.retries:
+                    raise
+                wait = self.backoff_s * 2**attempt
+                logger.warning("{} (try {} of {}); again in {:.1f} s", exc.message, attempt + 1, self.retries + 1, wait)
+                time.sleep(wait)
+        raise AssertionError("unreachable")
+
+    def _open_once(self, url: str) -> Captured:
         logger.debug("GET {}", url)
         try:
             response = self.page.goto(url, wait_until="domcontentloaded", timeout=self.timeout_ms)

@@ -25,13 +25,15 @@ from orderwatch.report import Report
 MAX_HISTORY_PAGES = 30
 
 
-def run_check(browser: Browser, target: CheckTarget, allowlist: Allowlist, run_dir: Path | None = None) -> Report:
+def run_check(
+    browser: Browser, target: CheckTarget, allowlist: Allowlist, run_dir: Path | None = None, trace: bool = False
+) -> Report:
     """Run the whole check in a fresh context of ``browser``. Never raises CheckIncomplete: the
     report's ``error`` and status "incomplete" carry it (and its exit code 3)."""
     today = target.today or datetime.now(ZoneInfo(target.market.timezone)).date()
     since = today - timedelta(days=target.window_days)
     report = Report(target.market.code, target.base_url, today, since, datetime.now().astimezone())
-    visit = AccountSession(browser, target, run_dir)
+    visit = AccountSession(browser, target, run_dir, trace=trace)
     try:
         orders = _capture_orders(visit, today, since)
         report.orders = orders
@@ -53,7 +55,7 @@ def run_check(browser: Browser, target: CheckTarget, allowlist: Allowlist, run_d
         report.signed_in, report.pages_read = visit.signed_in, visit.pages_read
         report.guard_blocked = [e.to_json() for e in visit.guard.blocked]
         report.finished_at = datetime.now().astimezone()
-        visit.context.close()
+        visit.close()
     return report
 
 

@@ -54,7 +54,7 @@ def look_up_orders(
     finally:
         outcome.signed_in = session.signed_in
         outcome.guard_blocked = [e.to_json() for e in session.guard.blocked]
-        session.context.close()
+        session.close()
     for oid in order_ids:
         if oid in found:
             order = found[oid]

@@ -19,10 +19,12 @@ from bots.browser import new_context
 from bots.pages import AccountPages, Captured
 from flows.signin import Credentials, sign_in
 from orderwatch.config import write_private
-from orderwatch.errors import HumanNeededError, PageChangedError
+from orderwatch.errors import HumanNeededError, PageChangedError, SignInFailedError
 from orderwatch.marketplace import Marketplace
 from orderwatch.parsers import classify_signin
 from orderwatch.parsers.signin_state import SignInState
+from orderwatch.scrub import scrub_archive
+from orderwatch.state import SignInCooldown
 
 T = TypeVar("T")
 SignedIn = Literal["reused_session", "signed_in", "not_signed_in"]
@@ -40,21 +42,38 @@ class CheckTarget:
     timeout_s: float = 30.0
     today: date | None = None  # default: today in the marketplace's time zone
     pause_s: float = 0.0  # between page loads; the CLI sets a few seconds for the real site
+    retry_backoff_s: float = 2.0  # a failed page load is tried twice more, after this and twice this
+    force_sign_in: bool = False  # sign in even during the cool-down after a failed sign-in
 
 
 class AccountSession:
     """Opens account pages in a fresh guarded context; signs in once when the site sends us to
     sign-in; saves the session (0600) and, when a page cannot be read, a snapshot of it."""
 
-    def __init__(self, browser: Browser, target: CheckTarget, run_dir: Path | None = None) -> None:
+    def __init__(self, browser: Browser, target: CheckTarget, run_dir: Path | None = None, trace: bool = False) -> None:
+        """``trace``: record a Playwright trace of the account pages into the run folder (trace-N.zip);
+        sign-in is never traced, and cookie and credential values are scrubbed from the archives."""
         self.target = target
         self.run_dir = run_dir
+        self._trace_chunks: list[Path] = []
+        self._chunk_active = False
+        self._tracing = trace and run_dir is not None
         self.context, self.guard = new_context(
-            browser, target.market, target.base_url, storage_state=target.session_file
+            browser, target.market, target.base_url, storage_state=target.session_file, timeout_s=target.timeout_s
         )
         self.context.set_default_timeout(target.timeout_s * 1000)
         self.page = self.context.new_page()
-        self.pages = AccountPages(self.page, target.base_url, target.market, target.timeout_s, target.pause_s)
+        self.pages = AccountPages(
+            self.page,
+            target.base_url,
+            target.market,
+            target.timeout_s,
+            target.pause_s,
+            backoff_s=target.retry_backoff_s,
+        )
+        if self._tracing:
+            self.context.tracing.start(screenshots=True, snapshots=True, sources=False)
+            self._start_trace_chunk()
         self.signed_in: SignedIn = "not_signed_in"
         self.pages_read: list[str] = []
         self._signed_in_this_run = False
@@ -63,7 +82,32 @@ class AccountSession:
         return self
 
     def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Save and scrub the trace (if any), close the context."""
+        if self._tracing:
+            self._save_trace_chunk()
+            self.context.tracing.stop()
+            secrets = [c["value"] for c in self.context.cookies()]
+            secrets += [s for s in (self.target.creds.password, self.target.creds.totp_secret) if s]
+            for chunk in self._trace_chunks:
+                scrub_archive(chunk, secrets)
+            self._tracing = False
         self.context.close()
+
+    def _start_trace_chunk(self) -> None:
+        self.context.tracing.start_chunk()
+        self._chunk_active = True
+
+    def _save_trace_chunk(self) -> None:
+        if not self._chunk_active or self.run_dir is None:
+            return
+        self._chunk_active = False
+        path = self.run_dir / f"trace-{len(self._trace_chunks) + 1}.zip"
+        self.context.tracing.stop_chunk(path=str(path))
+        path.chmod(0o600)
+        self._trace_chunks.append(path)
 
     def get(self, url: str) -> Captured:
         cap = self.pages.open(url)
@@ -74,8 +118,29 @@ class AccountSession:
             return cap
         if self._signed_in_this_run:
             raise HumanNeededError(state.value, "The site asked to sign in again within one run; stopping.")
+        cooldown = SignInCooldown(self.target.session_file.with_name(self.target.session_file.stem + ".cooldown.json"))
+        active = cooldown.active_until()
+        if active is not None and not self.target.force_sign_in:
+            until, reason = active
+            raise HumanNeededError(
+                "sign_in_cooldown",
+                f"The last automatic sign-in failed ({reason}); orderwatch waits until "
+                f"{until.isoformat(timespec='minutes')} before trying again, so the site's fraud checks are not "
+                "provoked. Sign in by hand with `orderwatch login --headed`, or run with --force-sign-in.",
+            )
         logger.info("no valid session: signing in (once)")
-        sign_in(self.page, self.guard, self.target.creds, self.target.timeout_s)
+        if self._tracing:
+            self._save_trace_chunk()  # sign-in is never traced: typed values and POST bodies stay out
+        try:
+            sign_in(self.page, self.guard, self.target.creds, self.target.timeout_s)
+        except (SignInFailedError, HumanNeededError) as exc:
+            if exc.state != "credentials_missing":
+                until = cooldown.start(exc.state)
+                logger.warning("no automatic sign-in before {} (cool-down)", until.isoformat(timespec="minutes"))
+            raise
+        cooldown.clear()
+        if self._tracing:
+            self._start_trace_chunk()
         self._signed_in_this_run = True
         self.signed_in = "signed_in"
         self.save_session()

@@ -13,6 +13,7 @@ from bots.browser import RequestGuard
 from bots.pages import SignInPage
 from orderwatch.errors import (
     CheckIncomplete,
+    GuardBlockedError,
     HumanNeededError,
     PageChangedError,
     SignInFailedError,
@@ -85,17 +86,31 @@ def sign_in(page: Page, guard: RequestGuard, creds: Credentials, timeout_s: floa
                 )
             if state is SignInState.SITE_ERROR:
                 raise SiteUnreachableError("the site showed an error page during sign-in; try again later")
-            if state is SignInState.SIGNED_OUT:
-                form.open_sign_in()
-            elif state is SignInState.EMAIL:
-                form.submit_email(_need(creds.email, "ORDERWATCH_EMAIL"))
-            elif state is SignInState.PASSWORD:
-                form.submit_password(_need(creds.password, "ORDERWATCH_PASSWORD"), email=creds.email)
-            elif state is SignInState.TOTP:
-                secret = _need(creds.totp_secret, "ORDERWATCH_TOTP_SECRET")
-                form.submit_code(pyotp.TOTP(secret).now())
-            else:
-                raise PageChangedError("sign-in", f"unrecognised sign-in page at {page.url.split('?')[0]}")
+            blocked_before = len(guard.blocked)
+            try:
+                if state is SignInState.SIGNED_OUT:
+                    form.open_sign_in()
+                elif state is SignInState.EMAIL:
+                    form.submit_email(_need(creds.email, "ORDERWATCH_EMAIL"))
+                elif state is SignInState.PASSWORD:
+                    form.submit_password(_need(creds.password, "ORDERWATCH_PASSWORD"), email=creds.email)
+                elif state is SignInState.TOTP:
+                    secret = _need(creds.totp_secret, "ORDERWATCH_TOTP_SECRET")
+                    form.submit_code(pyotp.TOTP(secret).now())
+                else:
+                    raise PageChangedError("sign-in", f"unrecognised sign-in page at {page.url.split('?')[0]}")
+            finally:  # a refused page load or redirect of the step itself (not a blocked tracker script)
+                refused = [
+                    e
+                    for e in guard.blocked[blocked_before:]
+                    if e.resource_type == "document" or e.reason.startswith("redirect_")
+                ]
+                if refused:
+                    event = refused[-1]
+                    raise GuardBlockedError(
+                        f"the site answered the sign-in with {event.method} {event.url} ({event.reason}); "
+                        "the read-only guard refused it and the run stops"
+                    )
         raise CheckIncomplete(f"sign-in did not finish within {MAX_STEPS} steps")
     finally:
         guard.signing_in = False

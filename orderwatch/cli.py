@@ -64,6 +64,21 @@ def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
     ctx.obj = {"quiet": quiet}
 
 
+def _run_options(f: Any) -> Any:
+    f = click.option(
+        "--force-sign-in",
+        is_flag=True,
+        help="Sign in even during the cool-down that follows a failed automatic sign-in.",
+    )(f)
+    f = click.option(
+        "--trace",
+        is_flag=True,
+        help="Record a Playwright trace of the account pages in the run folder (sign-in is never "
+        "traced; cookie and credential values are scrubbed).",
+    )(f)
+    return f
+
+
 def _report_options(f: Any) -> Any:
     f = click.option(
         "--report-md",
@@ -80,6 +95,7 @@ def _report_options(f: Any) -> Any:
 
 @main.command()
 @_report_options
+@_run_options
 @click.option(
     "--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Pretend today is this date (default: today in Tokyo)."
 )
@@ -90,6 +106,8 @@ def demo(
     ctx: click.Context,
     report_json: Path | None,
     report_md: Path | None,
+    trace: bool,
+    force_sign_in: bool,
     as_of: datetime | None,
     fresh_session: bool,
     headed: bool,
@@ -128,6 +146,8 @@ def demo(
             window_days=30,
             timeout_s=settings.timeout_s,
             today=site.as_of,
+            retry_backoff_s=settings.retry_backoff_s,
+            force_sign_in=force_sign_in,
         )
         code = _run(
             ctx,
@@ -139,6 +159,7 @@ def demo(
             loopback_only=True,
             report_json=report_json,
             report_md=report_md,
+            trace=trace,
         )
         if site.ledger:  # the bot must never reach a state-changing endpoint
             click.echo(
@@ -151,6 +172,7 @@ def demo(
 
 @main.command()
 @_report_options
+@_run_options
 @click.option(
     "--base-url",
     help="The site to check: the marketplace's own host (default), or a replay on a loopback address.",
@@ -177,6 +199,8 @@ def check(
     window_days: int | None,
     headed: bool,
     browser: Path | None,
+    trace: bool,
+    force_sign_in: bool,
 ) -> None:
     """Check your account: recent orders (digital first), and the 1-Click setting, against your allowlist.
 
@@ -196,7 +220,7 @@ def check(
         browser=browser,
     )
     rules = load_allowlist(settings.allowlist_path)
-    target, loopback = account_target(settings)
+    target, loopback = account_target(settings, force_sign_in)
     ctx.exit(
         _run(
             ctx,
@@ -208,11 +232,12 @@ def check(
             loopback_only=loopback,
             report_json=report_json,
             report_md=report_md,
+            trace=trace,
         )
     )
 
 
-def account_target(settings: Settings) -> tuple[CheckTarget, bool]:
+def account_target(settings: Settings, force_sign_in: bool = False) -> tuple[CheckTarget, bool]:
     """The user's account as settings describe it: site (refusing what is neither Amazon nor loopback),
     saved session file and credentials. Returns the target and whether the site is a loopback replay.
     Raises UsageError when there is neither a saved session nor the credentials to sign in."""
@@ -244,7 +269,17 @@ def account_target(settings: Settings) -> tuple[CheckTarget, bool]:
                 f"no saved session and {', '.join(missing)} not set (environment or .env; see .env.example)"
             )
     pause = 0.0 if loopback else REAL_SITE_PAUSE_S
-    target = CheckTarget(market, url, session_file, creds, settings.window_days, settings.timeout_s, pause_s=pause)
+    target = CheckTarget(
+        market,
+        url,
+        session_file,
+        creds,
+        settings.window_days,
+        settings.timeout_s,
+        pause_s=pause,
+        retry_backoff_s=settings.retry_backoff_s,
+        force_sign_in=force_sign_in,
+    )
     return target, loopback
 
 
@@ -283,21 +318,28 @@ def _run(
     loopback_only: bool,
     report_json: Path | None,
     report_md: Path | None,
+    trace: bool = False,
 ) -> int:
     from flows.check import run_check
     from orderwatch.config import private_dir, write_private
     from orderwatch.logs import add_logfile
     from orderwatch.report import Report, dumps, render_markdown, render_terminal
+    from orderwatch.state import RunLock
 
-    run_dir = private_dir(runs_root / datetime.now().strftime("%Y%m%d-%H%M%S-%f"))
-    sink = add_logfile(run_dir / "run.log")
-    (run_dir / "run.log").chmod(0o600)
-    try:
-        report: Report = with_browser(
-            lambda browser: run_check(browser, target, allowlist, run_dir), browser_path, headed, loopback_only
-        )
-    finally:
-        logger.remove(sink)
+    with RunLock(target.session_file.parent):  # one run at a time per account; refused before anything is written
+        run_dir = private_dir(runs_root / datetime.now().strftime("%Y%m%d-%H%M%S-%f"))
+        sink = add_logfile(run_dir / "run.log")
+        (run_dir / "run.log").chmod(0o600)
+        try:
+            report: Report = with_browser(
+                lambda browser: run_check(browser, target, allowlist, run_dir, trace=trace),
+                browser_path,
+                headed,
+                loopback_only,
+                target.market.host,
+            )
+        finally:
+            logger.remove(sink)
     text = dumps(report)
     write_private(run_dir / "report.json", text)
     write_private(run_dir / "report.md", render_markdown(report))
@@ -311,17 +353,21 @@ def _run(
     return report.exit_code
 
 
-def with_browser(work: Callable[[Browser], T], browser_path: Path | None, headed: bool, loopback_only: bool) -> T:
-    """Launch the browser orderwatch uses, run ``work`` with it, close it."""
+def with_browser(
+    work: Callable[[Browser], T], browser_path: Path | None, headed: bool, loopback_only: bool, host: str = ""
+) -> T:
+    """Launch the browser orderwatch uses, run ``work`` with it, close it. For a real site (``host``)
+    the browser's resolver knows that host and its static hosts only."""
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
-    from bots.browser import find_browser, launch
+    from bots.browser import STATIC_HOSTS, find_browser, launch
 
     executable = find_browser(browser_path, headed=headed, prefer_full=not loopback_only)
     try:
         with sync_playwright() as pw:
-            browser = launch(pw, executable, headed=headed, loopback_only=loopback_only)
+            hosts = None if loopback_only else [host, *STATIC_HOSTS]
+            browser = launch(pw, executable, headed=headed, loopback_only=loopback_only, hosts=hosts)
             try:
                 return work(browser)
             finally:
@@ -414,6 +460,7 @@ def parse(files: tuple[Path, ...], kind: str, marketplace: str) -> None:
     "--demo", is_flag=True, help="Look the orders up in the demo account (the replay site of `orderwatch demo`)."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--force-sign-in", is_flag=True, help="Sign in even during the cool-down after a failed sign-in.")
 @click.option(
     "--authserv-id",
     "authserv_ids",
@@ -436,6 +483,7 @@ def verify_email(
     marketplace: str | None,
     base_url: str | None,
     allowlist: Path | None,
+    force_sign_in: bool,
 ) -> None:
     """Judge a saved order mail without opening its links, and look its order numbers up in your account.
 
@@ -480,7 +528,8 @@ def verify_email(
     else:
         rules = Allowlist()
     if facts.order_ids and not offline:
-        outcome = _look_up(settings, list(facts.order_ids), facts.date.date() if facts.date else None, demo)
+        mail_date = facts.date.date() if facts.date else None
+        outcome = _look_up(settings, list(facts.order_ids), mail_date, demo, force_sign_in)
         lookups, lookup_error = outcome.lookups, outcome.error
     verdict = judge_mail(facts, sender, links, lookups, rules, market, offline=offline, lookup_error=lookup_error)
     if as_json:
@@ -507,20 +556,26 @@ def _read_source(source: str) -> tuple[bytes, str]:
         raise UsageError(f"{path}: cannot read: {exc.strerror}") from None
 
 
-def _look_up(settings: Settings, order_ids: list[str], mail_date: Any, demo: bool) -> Any:
+def _look_up(settings: Settings, order_ids: list[str], mail_date: Any, demo: bool, force_sign_in: bool) -> Any:
     from flows.lookup import look_up_orders
+    from orderwatch.state import RunLock
 
     if not demo:
-        target, loopback = account_target(settings)
-        return with_browser(
-            lambda b: look_up_orders(b, target, order_ids, mail_date), settings.browser, settings.headed, loopback
-        )
+        target, loopback = account_target(settings, force_sign_in)
+        with RunLock(target.session_file.parent):
+            return with_browser(
+                lambda b: look_up_orders(b, target, order_ids, mail_date),
+                settings.browser,
+                settings.headed,
+                loopback,
+                target.market.host,
+            )
     from flows.session import CheckTarget
     from flows.signin import Credentials
     from orderwatch.marketplace import get_marketplace
     from orderwatch.replay import DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET, ReplaySite
 
-    with ReplaySite() as site:
+    with ReplaySite() as site, RunLock(settings.state_dir / "demo"):
         target = CheckTarget(
             get_marketplace("co.jp"),
             site.base_url,
@@ -528,6 +583,8 @@ def _look_up(settings: Settings, order_ids: list[str], mail_date: Any, demo: boo
             Credentials(DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET),
             timeout_s=settings.timeout_s,
             today=site.as_of,
+            retry_backoff_s=settings.retry_backoff_s,
+            force_sign_in=force_sign_in,
         )
         outcome = with_browser(lambda b: look_up_orders(b, target, order_ids, mail_date), settings.browser, False, True)
         if site.ledger:

@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     browser: Path | None = Field(default=None, description="Chromium executable; default: found automatically")
     headed: bool = Field(default=False, description="show the browser window (first sign-in by hand)")
     timeout_s: float = Field(default=30.0, gt=0, le=300, description="per page navigation timeout, seconds")
+    retry_backoff_s: float = Field(
+        default=2.0, ge=0, le=60, description="a failed page load is retried twice, after this and twice this"
+    )
     authserv_ids: tuple[str, ...] = Field(
         default=(),
         description="your mail provider's authserv-id(s) (the first word of the Authentication-Results "

@@ -6,6 +6,7 @@
         ├── PageChangedError         a page could not be read (layout drift, wrong page served)
         ├── HumanNeededError         sign-in stopped at a state only a person can pass
         ├── SignInFailedError        the site refused what we sent (wrong TOTP code, wrong password)
+        ├── GuardBlockedError        a sign-in step was answered with a request the guard refused
         └── SiteUnreachableError     network error, timeout, HTTP error from the site
 
 Messages never contain secrets: callers pass page names, field names and reasons, not values
@@ -85,6 +86,14 @@ class SignInFailedError(CheckIncomplete):
         super().__init__(f"sign-in failed: {state}. {advice}", state=state, **meta)
         self.state = state
         self.advice = advice
+
+
+class GuardBlockedError(CheckIncomplete):
+    """Raised when the site answered a sign-in step with something the read-only guard refused (a
+    307 that would re-send the POST elsewhere, a redirect off the site). The run stops; the report
+    names what was blocked."""
+
+    reason = "guard_blocked"
 
 
 class SiteUnreachableError(CheckIncomplete):

@@ -13,6 +13,7 @@ Binds 127.0.0.1 on a free port only. Tests set ``signin_outcome`` to serve the h
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -60,6 +61,32 @@ STATE_CHANGING = (
     "/gp/add-to-cart/html",
 )
 SIGNIN_OUTCOMES = ("ok", "captcha", "approval", "otp-sms", "password-reset", "locked")
+# Faults and hostile pages a test can ask for (ReplaySite(faults={...})).
+FAULTS = frozenset(
+    {
+        "orders-500",  # the order history answers HTTP 500
+        "orders-500-once",  # … only the first time (a retry succeeds)
+        "orders-slow",  # the order history answers after ``slow_s`` seconds
+        "orders-reset",  # the order history connection is closed without an answer
+        "orders-truncated",  # the order history HTML is cut in half
+        "captcha-midrun",  # after the first history page, account pages redirect to a CAPTCHA
+        "expire-midrun",  # after the first history page, every session so far expires (once)
+        "no-orders",  # the account has no orders at all
+        "autosubmit",  # account pages auto-submit a purchase form on load
+        "fetch-post",  # account pages POST to the buy endpoint with fetch()
+        "beacon",  # account pages send a cancel with navigator.sendBeacon()
+        "meta-refresh",  # account pages meta-refresh to an off-site address
+        "signin-307",  # the password POST is answered with a 307 to the buy endpoint
+    }
+)
+HOSTILE_SCRIPTS = {
+    "autosubmit": '<form id="ow-buy" method="post" action="/checkout/entry/buynow"><input type="hidden" name="ASIN" '
+    'value="B0DMYST001"></form><script>document.getElementById("ow-buy").submit();</script>',
+    "fetch-post": '<script>fetch("/checkout/entry/buynow", {method: "POST", body: "ASIN=B0DMYST001", '
+    'credentials: "same-origin"});</script>',
+    "beacon": '<script>navigator.sendBeacon("/your-orders/cancel", "orderId=249-3318462-7720615");</script>',
+    "meta-refresh": '<meta http-equiv="refresh" content="0;url=https://phish.example/amazon/signin">',
+}
 
 
 @dataclass(frozen=True)
@@ -77,6 +104,9 @@ class ReplaySite:
     as_of: date | None = None
     signin_outcome: str = "ok"
     signed_out_page: bool = False  # serve a signed-out page instead of redirecting to sign-in
+    faults: frozenset[str] = frozenset()
+    slow_s: float = 3.0
+    credentials: tuple[str, str, str] | None = None  # (email, password, TOTP secret) instead of the demo's
     session_max_age: timedelta = timedelta(days=14)
     ledger_path: Path | None = None
     templates: Path = DEMO_DIR
@@ -91,9 +121,20 @@ class ReplaySite:
     def __post_init__(self) -> None:
         if self.signin_outcome not in SIGNIN_OUTCOMES:
             raise ValueError(f"signin_outcome must be one of {SIGNIN_OUTCOMES}")
+        unknown = set(self.faults) - FAULTS
+        if unknown:
+            raise ValueError(f"unknown faults {sorted(unknown)}; known: {sorted(FAULTS)}")
+        self.faults = frozenset(self.faults)
+        self.history_pages_served = 0
+        self.session_not_before_ms = 0
         if self.as_of is None:
             self.as_of = datetime.now(ZoneInfo("Asia/Tokyo")).date()
         self.account: DemoAccount = load_account(self.as_of)
+        if self.credentials is not None:
+            email, password, secret = self.credentials
+            self.account = dataclasses.replace(self.account, email=email, password=password, totp_secret=secret)
+        if "no-orders" in self.faults:
+            self.account = dataclasses.replace(self.account, orders=())
         if self.one_click_enabled is None:
             self.one_click_enabled = self.account.one_click_enabled
         self.env = jinja2.Environment(
@@ -150,7 +191,7 @@ class ReplaySite:
     _SECRET = b"orderwatch-demo-replay-session"  # a demo site: sessions survive restarts of the demo
 
     def issue_session(self) -> str:
-        issued = str(int(time.time()))
+        issued = str(int(time.time() * 1000))
         sig = hmac.new(self._SECRET, issued.encode(), hashlib.sha256).hexdigest()[:32]
         return f"{issued}.{sig}"
 
@@ -161,13 +202,18 @@ class ReplaySite:
         good = hmac.new(self._SECRET, issued.encode(), hashlib.sha256).hexdigest()[:32]
         if not (issued.isdigit() and hmac.compare_digest(sig, good)):
             return False
-        return time.time() - int(issued) < self.session_max_age.total_seconds()
+        issued_ms = int(issued)
+        age_s = time.time() - issued_ms / 1000
+        return issued_ms >= self.session_not_before_ms and age_s < self.session_max_age.total_seconds()
 
     def expire_sessions(self) -> None:
-        """Make every session issued so far invalid (the site's "session expired")."""
-        self.session_max_age = timedelta(seconds=0)
+        """Make every session issued so far invalid (the site's "session expired"); new ones are fine."""
+        self.session_not_before_ms = int(time.time() * 1000) + 1
+        time.sleep(0.002)
 
     def render(self, template: str, **ctx: Any) -> str:
+        hostile = "".join(HOSTILE_SCRIPTS[f] for f in sorted(self.faults) if f in HOSTILE_SCRIPTS)
+        ctx.setdefault("hostile_html", hostile if ctx.get("signed_in") else "")
         return self.env.get_template(template).render(account=self.account, **ctx)
 
     def order_history_html(self, time_filter: str = "last30", start: int = 0) -> str:
@@ -181,7 +227,7 @@ class ReplaySite:
             return "/your-orders/orders?" + urlencode({"timeFilter": time_filter, "startIndex": s})
 
         year = self.as_of.year
-        return self.render(
+        html = self.render(
             "order-history.html",
             signed_in=True,
             orders=page,
@@ -197,6 +243,7 @@ class ReplaySite:
             prev_url=url(start - PAGE_SIZE) if start > 0 else None,
             next_url=url(start + PAGE_SIZE) if start + PAGE_SIZE < len(orders) else None,
         )
+        return html[: len(html) // 2] if "orders-truncated" in self.faults else html
 
 
 def _jadate(d: date) -> str:
@@ -305,8 +352,19 @@ class _Handler(BaseHTTPRequestHandler):
             }
             self._redirect("/ap/signin?" + urlencode(params))
             return
-        if path == "/your-orders/orders":
+        captcha_now = "captcha-midrun" in site.faults and site.history_pages_served >= 1
+        if captcha_now and path != "/errors/validateCaptcha":
+            self._redirect("/errors/validateCaptcha")
+            return
+        if path == "/errors/validateCaptcha":
+            self._send(site.render("captcha.html"))
+        elif path == "/your-orders/orders":
+            if self._order_history_fault():
+                return
             self._order_history(query)
+            site.history_pages_served += 1
+            if "expire-midrun" in site.faults and site.history_pages_served == 1:
+                site.expire_sessions()
         elif path.startswith("/gp/digital/your-account/order-summary.html"):
             self._order_summary(query)
         elif path == "/cpe/yourpayments/settings/manageoneclick":
@@ -407,6 +465,22 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             start = 0
         self._send(self.site.order_history_html(query.get("timeFilter", "months-3"), start))
+
+    def _order_history_fault(self) -> bool:
+        """Serve the faults of the order-history page; True when one was served."""
+        faults = self.site.faults
+        if "orders-500" in faults or ("orders-500-once" in faults and not getattr(self.site, "_failed_once", False)):
+            self.site._failed_once = True  # type: ignore[attr-defined]
+            self._send("<html><body><h1>500 Internal Server Error</h1></body></html>", HTTPStatus.INTERNAL_SERVER_ERROR)
+            return True
+        if "orders-slow" in faults:
+            time.sleep(self.site.slow_s)
+            return False
+        if "orders-reset" in faults:
+            self.close_connection = True
+            self.connection.shutdown(2)
+            return True
+        return False
 
     def _order_summary(self, query: dict[str, str]) -> None:
         order_id = query.get("orderID", "")
