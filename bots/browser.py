@@ -195,7 +195,7 @@ class RequestGuard:
             event = GuardEvent(method, _short(url), rtype, reason)
             self.blocked.append(event)
             logger.warning("guard blocked {} {} ({})", event.method, event.url, reason)
-        if route.request.is_navigation_request() and not self.signing_in:
+        if route.request.is_navigation_request() and not reason.startswith("redirect_"):
             route.fulfill(status=204, body="")  # "No Content": the browser stays on the page it has
         else:
             route.abort("blockedbyclient")

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from loguru import logger
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page
+from playwright.sync_api import Page, Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from orderwatch.errors import SiteUnreachableError
@@ -53,6 +53,12 @@ class AccountPages:
         self.retries = retries  # a page load that failed (network, timeout, HTTP 5xx) is tried again …
         self.backoff_s = backoff_s  # … after backoff_s, then 2 × backoff_s: bounded, never a loop
         self._opened = 0
+        self._last_status: int | None = None  # of the main frame's last document response
+        page.on("response", self._on_response)
+
+    def _on_response(self, response: Response) -> None:
+        if response.request.is_navigation_request() and response.frame == self.page.main_frame:
+            self._last_status = response.status
 
     def order_history_url(self, time_filter: str, start_index: int) -> str:
         return f"{self.base_url}{ORDER_HISTORY}?" + urlencode({"timeFilter": time_filter, "startIndex": start_index})
@@ -96,7 +102,15 @@ class AccountPages:
         return self.current(status)
 
     def current(self, status: int | None = None) -> Captured:
-        return Captured(self.page.url, self.page.content(), status)
+        """The page as it is now; waits out a navigation the page itself started (a refused meta refresh)."""
+        for _ in range(20):
+            try:
+                return Captured(self.page.url, self.page.content(), status if status is not None else self._last_status)
+            except PlaywrightError as exc:
+                if "navigating" not in str(exc):
+                    raise
+                self.page.wait_for_timeout(100)
+        raise SiteUnreachableError(f"the page at {self.page.url.split('?')[0]} kept navigating")
 
 
 class SignInPage:
@@ -147,3 +161,6 @@ class SignInPage:
                 self.page.locator(selector).first.click()
         except PlaywrightTimeout:
             raise SiteUnreachableError("timed out waiting for the sign-in page to answer") from None
+        except PlaywrightError as exc:
+            first_line = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+            raise SiteUnreachableError(f"the sign-in page did not load: {first_line}") from None

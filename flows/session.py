@@ -17,12 +17,12 @@ from playwright.sync_api import Browser
 
 from bots.browser import new_context
 from bots.pages import AccountPages, Captured
-from flows.signin import Credentials, sign_in
+from flows.signin import ADVICE, Credentials, guard_stopped, sign_in
 from orderwatch.config import write_private
-from orderwatch.errors import HumanNeededError, PageChangedError, SignInFailedError
+from orderwatch.errors import HumanNeededError, PageChangedError, SignInFailedError, SiteUnreachableError
 from orderwatch.marketplace import Marketplace
 from orderwatch.parsers import classify_signin
-from orderwatch.parsers.signin_state import SignInState
+from orderwatch.parsers.signin_state import HUMAN_ONLY, SignInState
 from orderwatch.scrub import scrub_archive
 from orderwatch.state import SignInCooldown
 
@@ -110,12 +110,19 @@ class AccountSession:
         self._trace_chunks.append(path)
 
     def get(self, url: str) -> Captured:
-        cap = self.pages.open(url)
+        mark = len(self.guard.blocked)
+        try:
+            cap = self.pages.open(url)
+        except SiteUnreachableError:
+            guard_stopped(self.guard, mark, f"loading {urlsplit(url).path}", failed=True)
+            raise
         state = classify_signin(cap.url, cap.html)
         if state is SignInState.SIGNED_IN:
             if self.signed_in == "not_signed_in":
                 self.signed_in = "reused_session"
             return cap
+        if state in HUMAN_ONLY:  # a CAPTCHA or lock mid-run: no sign-in would get past it
+            raise HumanNeededError(state.value, ADVICE[state])
         if self._signed_in_this_run:
             raise HumanNeededError(state.value, "The site asked to sign in again within one run; stopping.")
         cooldown = SignInCooldown(self.target.session_file.with_name(self.target.session_file.stem + ".cooldown.json"))
@@ -145,8 +152,8 @@ class AccountSession:
         self.signed_in = "signed_in"
         self.save_session()
         cap = self.pages.current()
-        if _path_query(cap.url) != _path_query(url):
-            cap = self.pages.open(url)
+        if _path_query(cap.url) != _path_query(url) or cap.status is None or cap.status >= 500:
+            cap = self.pages.open(url)  # sign-in landed elsewhere, or on an error: load it (with retries)
         if classify_signin(cap.url, cap.html) is not SignInState.SIGNED_IN:
             raise HumanNeededError("session_not_kept", "Signed in, but the site asked to sign in again.")
         return cap

@@ -99,21 +99,26 @@ def sign_in(page: Page, guard: RequestGuard, creds: Credentials, timeout_s: floa
                     form.submit_code(pyotp.TOTP(secret).now())
                 else:
                     raise PageChangedError("sign-in", f"unrecognised sign-in page at {page.url.split('?')[0]}")
-            finally:  # a refused page load or redirect of the step itself (not a blocked tracker script)
-                refused = [
-                    e
-                    for e in guard.blocked[blocked_before:]
-                    if e.resource_type == "document" or e.reason.startswith("redirect_")
-                ]
-                if refused:
-                    event = refused[-1]
-                    raise GuardBlockedError(
-                        f"the site answered the sign-in with {event.method} {event.url} ({event.reason}); "
-                        "the read-only guard refused it and the run stops"
-                    )
+            except SiteUnreachableError:
+                guard_stopped(guard, blocked_before, "the sign-in", failed=True)
+                raise
+            guard_stopped(guard, blocked_before, "the sign-in", failed=False)
         raise CheckIncomplete(f"sign-in did not finish within {MAX_STEPS} steps")
     finally:
         guard.signing_in = False
+
+
+def guard_stopped(guard: RequestGuard, since: int, what: str, *, failed: bool) -> None:
+    """Raise GuardBlockedError when the guard refused a redirect during ``what``, or when ``what`` failed
+    while the guard refused a page load (a form the page submitted itself, a refresh off the site)."""
+    new = guard.blocked[since:]
+    refused = [e for e in new if e.reason.startswith("redirect_") or (failed and e.resource_type == "document")]
+    if refused:
+        event = refused[-1]
+        raise GuardBlockedError(
+            f"{what} was answered with {event.method} {event.url} ({event.reason}); the read-only guard "
+            "refused it, and the page could not be read"
+        )
 
 
 def _need(value: str | None, name: str) -> str:

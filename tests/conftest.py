@@ -52,6 +52,15 @@ def replay() -> Iterator[ReplaySite]:
     assert site.ledger == [], f"the bot reached state-changing endpoints: {site.ledger}"
 
 
+def cli_env(**extra: str) -> dict[str, str]:
+    """The environment for running `orderwatch` as a subprocess: none of the developer's ORDERWATCH_*
+    settings, short retry backoff (the retries themselves still happen), plus ``extra``."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ORDERWATCH_")}
+    return env | {"ORDERWATCH_RETRY_BACKOFF_S": "0.05"} | extra
+
+
 def peer_page(*parts: str) -> Path:
     path = PEER_PAGES.joinpath(*parts)
     if not path.exists():

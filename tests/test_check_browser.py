@@ -5,6 +5,7 @@ from __future__ import annotations
 import stat
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser
@@ -30,22 +31,18 @@ def _check(
     tmp_path: Path,
     creds: Credentials = DEMO_CREDS,
     allowlist_text: str | None = None,
+    **target: Any,
 ) -> Report:
     allowlist = (
         parse_allowlist(allowlist_text, Path("allow.toml"))
         if allowlist_text is not None
         else load_allowlist(DEMO_DIR / "allowlist.toml")
     )
-    target = CheckTarget(
-        MARKETPLACES["co.jp"],
-        site.base_url,
-        tmp_path / "state" / "session.json",
-        creds,
-        window_days=30,
-        timeout_s=10,
-        today=site.as_of,
+    options: dict[str, Any] = {"window_days": 30, "timeout_s": 10, "today": site.as_of, "retry_backoff_s": 0.05}
+    check_target = CheckTarget(
+        MARKETPLACES["co.jp"], site.base_url, tmp_path / "state" / "session.json", creds, **(options | target)
     )
-    return run_check(browser, target, allowlist, run_dir=tmp_path / "run")
+    return run_check(browser, check_target, allowlist, run_dir=tmp_path / "run")
 
 
 def test_demo_check_signs_in_with_totp_and_reports_the_kindle_order_and_one_click(
@@ -88,9 +85,7 @@ def test_a_second_run_with_a_valid_session_sends_no_sign_in_request(
 
 def test_an_expired_session_signs_in_once_and_continues(browser: Browser, replay: ReplaySite, tmp_path: Path) -> None:
     _check(browser, replay, tmp_path)
-    replay.expire_sessions()
-    replay.session_max_age = replay.session_max_age.__class__(days=14)  # new sessions are fine again
-    replay._SECRET = b"rotated"  # type: ignore[misc]  # the old cookie no longer validates
+    replay.expire_sessions()  # the saved cookie no longer validates; new sessions do
     report = _check(browser, replay, tmp_path)
     assert report.signed_in == "signed_in" and report.exit_code == 1
 
@@ -169,7 +164,13 @@ def test_a_sign_in_page_without_its_button_ends_incomplete_not_hanging(browser: 
     templates = _variant(tmp_path, "signin-email.html", lambda t: t.replace('type="submit"', 'type="hidden"'))
     with ReplaySite(templates=templates) as site:
         target = CheckTarget(
-            MARKETPLACES["co.jp"], site.base_url, tmp_path / "s.json", DEMO_CREDS, timeout_s=2, today=site.as_of
+            MARKETPLACES["co.jp"],
+            site.base_url,
+            tmp_path / "s.json",
+            DEMO_CREDS,
+            timeout_s=2,
+            today=site.as_of,
+            retry_backoff_s=0.05,
         )
         report = run_check(browser, target, load_allowlist(DEMO_DIR / "allowlist.toml"))
     assert report.exit_code == 3 and report.error is not None
@@ -186,7 +187,12 @@ def _free_port() -> int:
 
 def test_a_site_that_cannot_be_reached_is_incomplete_with_exit_3(browser: Browser, tmp_path: Path) -> None:
     target = CheckTarget(
-        MARKETPLACES["co.jp"], f"http://127.0.0.1:{_free_port()}", tmp_path / "s.json", DEMO_CREDS, timeout_s=5
+        MARKETPLACES["co.jp"],
+        f"http://127.0.0.1:{_free_port()}",
+        tmp_path / "s.json",
+        DEMO_CREDS,
+        timeout_s=5,
+        retry_backoff_s=0.05,
     )
     report = run_check(browser, target, load_allowlist(DEMO_DIR / "allowlist.toml"))
     assert (report.status, report.exit_code) == ("incomplete", 3)
@@ -212,7 +218,7 @@ def test_an_http_500_from_the_site_is_incomplete_with_exit_3(browser: Browser, t
         url = f"http://127.0.0.1:{server.server_address[1]}"
         report = run_check(
             browser,
-            CheckTarget(MARKETPLACES["co.jp"], url, tmp_path / "s.json", DEMO_CREDS),
+            CheckTarget(MARKETPLACES["co.jp"], url, tmp_path / "s.json", DEMO_CREDS, retry_backoff_s=0.05),
             load_allowlist(DEMO_DIR / "allowlist.toml"),
         )
     finally:

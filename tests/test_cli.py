@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,12 +11,14 @@ import pytest
 
 from orderwatch.replay import DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET, ReplaySite
 
+from .conftest import cli_env
+
 ROOT = Path(__file__).resolve().parents[1]
 CLI = [sys.executable, "-m", "orderwatch"]
 
 
 def run(*args: str, env: dict[str, str] | None = None, timeout: float = 90) -> subprocess.CompletedProcess[str]:
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("ORDERWATCH_")} | (env or {})
+    full_env = cli_env() | (env or {})
     return subprocess.run([*CLI, *args], capture_output=True, text=True, env=full_env, timeout=timeout, check=False)
 
 

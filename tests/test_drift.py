@@ -4,7 +4,6 @@ parse` exits 3 with that message."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -16,7 +15,7 @@ from orderwatch.errors import PageChangedError
 from orderwatch.parsers import SignInState, classify_signin, parse_one_click, parse_order_history
 from orderwatch.replay import ReplaySite
 
-from .conftest import peer_page
+from .conftest import cli_env, peer_page
 
 
 def _real(name: str = "order-history-2023-10.html") -> str:
@@ -94,7 +93,7 @@ def test_parse_exits_3_and_names_the_file_and_what_is_missing(tmp_path: Path) ->
     good.write_text(_real(), encoding="utf-8")
     bad = tmp_path / "drifted.html"
     bad.write_text(MUTATIONS["date label removed"][0](_real()), encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ORDERWATCH_")}
+    env = cli_env()
     out = subprocess.run(
         [sys.executable, "-m", "orderwatch", "parse", str(good), str(bad), str(good), "--page", "order-history"],
         capture_output=True,

@@ -4,7 +4,6 @@ account lookup (a real browser against the loopback replay site)."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -15,11 +14,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from .conftest import cli_env
+
 MAILS = Path(__file__).parent / "mails"
 
 
 def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ORDERWATCH_")}
+    env = cli_env()
     return subprocess.run(
         [sys.executable, "-m", "orderwatch", "verify-email", *args],
         input=stdin,

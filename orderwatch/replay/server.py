@@ -146,7 +146,7 @@ class ReplaySite:
     def start(self) -> str:
         """Start serving on 127.0.0.1 and a free port; returns the base URL."""
         handler = type("Handler", (_Handler,), {"site": self})
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server = _QuietServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, name="replay-site", daemon=True)
         self._thread.start()
@@ -262,6 +262,13 @@ def _yen(amount: int | None) -> str:
     return "" if amount is None else f"￥{amount:,}"
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away mid-answer is part of the fault tests, not an error worth a traceback."""
+
+
 class _Handler(BaseHTTPRequestHandler):
     site: ReplaySite
     server_version = "Server"
@@ -290,7 +297,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Set-Cookie", c)
         self.end_headers()
         if self.command != "HEAD":
-            self.wfile.write(data)
+            try:
+                self.wfile.write(data)
+            except (BrokenPipeError, ConnectionResetError):  # the client gave up (a timeout test)
+                self.close_connection = True
 
     def _redirect(self, location: str, cookies: tuple[str, ...] = ()) -> None:
         self.send_response(HTTPStatus.FOUND)
@@ -421,6 +431,12 @@ class _Handler(BaseHTTPRequestHandler):
             }.get(site.signin_outcome)
             if stop_page:
                 self._send(site.render(stop_page))
+                return
+            if "signin-307" in site.faults:  # a hostile answer: re-send the credentials' POST to the buy endpoint
+                self.send_response(HTTPStatus.TEMPORARY_REDIRECT)
+                self.send_header("Location", "/checkout/entry/buynow")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
                 return
             pending = secrets.token_hex(16)
             site._pending[pending] = return_to
