@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import sys
@@ -163,7 +164,7 @@ class RequestGuard:
     def handle(self, route: Route, request: Request) -> None:
         try:
             self._handle(route, request)
-        except PlaywrightError as exc:  # the page went away meanwhile: nothing left to guard
+        except (PlaywrightError, asyncio.CancelledError) as exc:  # the page went away: nothing left to guard
             logger.trace("guard: {}", str(exc).splitlines()[0] if str(exc) else exc)
 
     def _handle(self, route: Route, request: Request) -> None:

@@ -114,3 +114,19 @@ def test_parse_exits_3_naming_the_file_for_an_unreadable_page(tmp_path: Path) ->
     assert out.returncode == 3
     assert "truncated.html" in out.stderr and "1-Click switch" in out.stderr
     assert json.loads(out.stdout)["one_click"] == {"enabled": False}  # the readable file is still printed
+
+
+def test_a_second_check_while_one_runs_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    from orderwatch.state import RunLock
+
+    Path("allow.toml").write_text("")
+    env = {
+        "ORDERWATCH_EMAIL": "a@b.c",
+        "ORDERWATCH_PASSWORD": "pw-123456",
+        "ORDERWATCH_TOTP_SECRET": "JBSWY3DPEHPK3PXP",
+    }
+    with RunLock(tmp_path / "xdg" / "state" / "orderwatch"):
+        out = run("check", "--base-url", "http://127.0.0.1:9", "--allowlist", "allow.toml", env=env)
+    assert out.returncode == 3
+    assert "another orderwatch run is using this account's session" in out.stderr and "pid" in out.stderr
+    assert not (tmp_path / "xdg" / "data" / "orderwatch" / "runs").exists()  # refused before anything was written

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import Browser
 
 from bots.browser import RequestGuard, new_context
 from orderwatch.marketplace import MARKETPLACES
 from orderwatch.replay import ReplaySite
+
+from .conftest import cli_env
 
 GUARD = RequestGuard(site_origin=("https", "www.amazon.co.jp"))
 
@@ -92,3 +97,74 @@ def test_the_same_clicks_without_the_guard_do_reach_the_ledger(browser: Browser,
     context.close()
     assert [e.path for e in replay.ledger] == ["/checkout/entry/buynow"]
     replay.ledger.clear()  # the fixture asserts an empty ledger for every other test
+
+
+@pytest.mark.browser
+def test_check_against_any_loopback_imitation_keeps_the_guard_on(tmp_path: Path) -> None:
+    """The contract: whatever a loopback server answers, only GET/HEAD leave the browser (and POST to
+    the sign-in endpoints while signing in)."""
+    import subprocess
+    import sys
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    seen: list[tuple[str, str]] = []
+    page = (
+        b"<html><head><meta http-equiv='refresh' content='1;url=/refreshed'></head><body>"
+        b"<form id='f' method='post' action='/buy'><input name='a' value='1'></form>"
+        b"<script>fetch('/api/cancel', {method: 'POST', body: 'x'}); navigator.sendBeacon('/beacon', 'y');"
+        b"fetch('/api/put', {method: 'PUT'}); setTimeout(() => document.getElementById('f').submit(), 50);"
+        b"</script><a href='/redirect-307'>go</a></body></html>"
+    )
+
+    class Imitation(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def _any(self) -> None:
+            seen.append((self.command, self.path))
+            if self.path.startswith("/redirect-307"):
+                self.send_response(307)
+                self.send_header("Location", "/buy")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _any
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Imitation)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    Path("allow.toml").write_text("")
+    env = cli_env(ORDERWATCH_EMAIL="a@b.c", ORDERWATCH_PASSWORD="pw-123456", ORDERWATCH_TOTP_SECRET="JBSWY3DPEHPK3PXP")
+    try:
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "orderwatch",
+                "check",
+                "--base-url",
+                f"http://127.0.0.1:{server.server_address[1]}",
+                "--allowlist",
+                "allow.toml",
+                "--report-json",
+                "r.json",
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+            timeout=120,
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert out.returncode == 3  # an imitation is no readable account: incomplete, never clean
+    assert seen and {m for m, _ in seen} <= {"GET", "HEAD"}, seen
+    blocked = json.loads(Path("r.json").read_text())["guard_blocked"]
+    assert {e["method"] for e in blocked} >= {"POST", "PUT"}

@@ -1,0 +1,215 @@
+"""The fault matrix (docs/fault-matrix.md): every row served by the replay site, the check run against
+it, and the exit code, reason and state checked. A failed check is never reported as complete."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser
+
+from flows.check import run_check
+from flows.session import CheckTarget
+from flows.signin import Credentials
+from orderwatch.allowlist import load_allowlist
+from orderwatch.errors import CheckIncomplete
+from orderwatch.marketplace import MARKETPLACES
+from orderwatch.replay import DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET, ReplaySite
+from orderwatch.replay.account import DEMO_DIR
+from orderwatch.report import Report, dumps
+from orderwatch.state import RunLock, SignInCooldown
+
+pytestmark = pytest.mark.browser
+
+CREDS = Credentials(DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET)
+WRONG = Credentials(DEMO_EMAIL, DEMO_PASSWORD, "KRSXG5CTMVRXEZLUKRSXG5CT")
+
+
+@pytest.fixture(scope="module")
+def saved_session(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A valid demo session, so the faults hit the pages after sign-in."""
+    path = tmp_path_factory.mktemp("session") / "session.json"
+    with ReplaySite() as site:
+        report = run_check(browser, _target(site, path), load_allowlist(DEMO_DIR / "allowlist.toml"))
+    assert report.signed_in == "signed_in" and path.exists()
+    return path
+
+
+def _target(site: ReplaySite, session: Path, creds: Credentials = CREDS, **kw: Any) -> CheckTarget:
+    options: dict[str, Any] = {"timeout_s": 3, "today": site.as_of, "retry_backoff_s": 0.05} | kw
+    return CheckTarget(MARKETPLACES["co.jp"], site.base_url, session, creds, **options)
+
+
+def _run(
+    browser: Browser, tmp_path: Path, saved: Path | None, faults: set[str], creds: Credentials = CREDS, **kw: Any
+) -> tuple[Report, ReplaySite]:
+    session = tmp_path / "state" / "session.json"
+    session.parent.mkdir(parents=True, exist_ok=True)
+    if saved is not None:
+        shutil.copy(saved, session)
+    site = ReplaySite(faults=frozenset(faults), slow_s=kw.pop("slow_s", 3.0), signin_outcome=kw.pop("outcome", "ok"))
+    with site:
+        report = run_check(
+            browser,
+            _target(site, session, creds, **kw),
+            load_allowlist(DEMO_DIR / "allowlist.toml"),
+            run_dir=tmp_path / "run",
+        )
+    assert site.ledger == [], "nothing may reach a state-changing endpoint"
+    return report, site
+
+
+def _incomplete(report: Report, reason: str) -> None:
+    assert (report.status, report.exit_code) == ("incomplete", 3)
+    assert report.error is not None and report.error["reason"] == reason, report.error
+    assert json.loads(dumps(report))["status"] == "incomplete"  # never presented as complete
+
+
+def _history_requests(site: ReplaySite) -> int:
+    return sum(1 for _, p in site.requests if p.startswith("/your-orders/orders"))
+
+
+def test_http_500_on_the_order_page_is_retried_then_incomplete(
+    browser: Browser, tmp_path: Path, saved_session: Path
+) -> None:
+    report, site = _run(browser, tmp_path, saved_session, {"orders-500"})
+    _incomplete(report, "site_unreachable")
+    assert "HTTP 500" in report.error["message"]  # type: ignore[index]
+    assert _history_requests(site) == 3  # one try and two retries, no more
+
+
+def test_a_single_http_500_is_retried_and_the_check_completes(
+    browser: Browser, tmp_path: Path, saved_session: Path
+) -> None:
+    report, site = _run(browser, tmp_path, saved_session, {"orders-500-once"})
+    assert report.status == "findings" and len(report.orders) == 11
+    assert _history_requests(site) == 3  # page 1 failed once, then pages 1 and 2
+
+
+def test_a_page_slower_than_the_timeout_is_incomplete(browser: Browser, tmp_path: Path, saved_session: Path) -> None:
+    report, _ = _run(browser, tmp_path, saved_session, {"orders-slow"}, timeout_s=1, slow_s=2.5)
+    _incomplete(report, "site_unreachable")
+    assert "timed out" in report.error["message"]  # type: ignore[index]
+
+
+def test_a_reset_connection_is_incomplete(browser: Browser, tmp_path: Path, saved_session: Path) -> None:
+    report, _ = _run(browser, tmp_path, saved_session, {"orders-reset"})
+    _incomplete(report, "site_unreachable")
+
+
+def test_a_captcha_mid_run_stops_with_its_reason(browser: Browser, tmp_path: Path, saved_session: Path) -> None:
+    report, site = _run(browser, tmp_path, saved_session, {"captcha-midrun"})
+    _incomplete(report, "captcha")
+    assert site.signin_requests() == []  # a CAPTCHA is not answered with a sign-in
+
+
+def test_a_session_expiring_mid_run_signs_in_once_and_continues(
+    browser: Browser, tmp_path: Path, saved_session: Path
+) -> None:
+    report, site = _run(browser, tmp_path, saved_session, {"expire-midrun"})
+    assert report.status == "findings" and report.signed_in == "signed_in"
+    assert len(report.orders) == 11
+    assert sum(1 for m, p in site.requests if m == "POST" and p.startswith("/ap/mfa")) == 1
+
+
+def test_a_wrong_totp_stops_and_starts_a_cool_down(browser: Browser, tmp_path: Path) -> None:
+    report, site = _run(browser, tmp_path, None, set(), creds=WRONG)
+    _incomplete(report, "wrong_totp_code")
+    cooldown = SignInCooldown(tmp_path / "state" / "session.cooldown.json")
+    assert cooldown.active_until() is not None
+    # the next run makes no automatic sign-in attempt at all …
+    again, site = _run(browser, tmp_path, None, set(), creds=CREDS)
+    _incomplete(again, "sign_in_cooldown")
+    assert [r for r in site.signin_requests() if r[0] == "POST"] == []  # the sign-in page was seen, not used
+    # … unless the user asks for one
+    forced, _ = _run(browser, tmp_path, None, set(), creds=CREDS, force_sign_in=True)
+    assert forced.status == "findings" and cooldown.active_until() is None
+
+
+@pytest.mark.parametrize(
+    ("outcome", "reason"),
+    [
+        ("password-reset", "password_reset_required"),
+        ("locked", "account_locked_or_on_hold"),
+        ("approval", "approval_prompt"),
+        ("captcha", "captcha"),
+    ],
+)
+def test_human_only_sign_in_states_stop_and_start_a_cool_down(
+    browser: Browser, tmp_path: Path, outcome: str, reason: str
+) -> None:
+    report, _ = _run(browser, tmp_path, None, set(), outcome=outcome)
+    _incomplete(report, reason)
+    assert SignInCooldown(tmp_path / "state" / "session.cooldown.json").active_until() is not None
+
+
+def test_layout_drift_is_incomplete_with_a_snapshot(browser: Browser, tmp_path: Path, saved_session: Path) -> None:
+    report, _ = _run(browser, tmp_path, saved_session, {"orders-truncated"})
+    _incomplete(report, "page_changed")
+    assert (tmp_path / "run" / "snapshots" / "order-history.html").exists()
+
+
+def test_declared_zero_orders_reads_as_zero_and_completes(
+    browser: Browser, tmp_path: Path, saved_session: Path
+) -> None:
+    report, _ = _run(browser, tmp_path, saved_session, {"no-orders"})
+    assert report.error is None and report.orders == []
+    assert report.status == "findings"  # only 1-Click is reported
+    assert [f.kind for f in report.findings] == ["one_click_enabled"]
+
+
+def test_truncated_html_is_page_changed_never_a_short_list(
+    browser: Browser, tmp_path: Path, saved_session: Path
+) -> None:
+    report, _ = _run(browser, tmp_path, saved_session, {"orders-truncated"})
+    _incomplete(report, "page_changed")
+    assert report.orders == []
+
+
+def test_a_failed_run_loses_no_state(browser: Browser, tmp_path: Path, saved_session: Path) -> None:
+    report, _ = _run(browser, tmp_path, saved_session, {"orders-500"})
+    assert report.exit_code == 3
+    session = tmp_path / "state" / "session.json"
+    assert json.loads(session.read_text())["cookies"]  # the saved session is intact and still valid JSON
+    again, site = _run(browser, tmp_path, None, set())  # and the next run reuses it
+    assert again.signed_in == "reused_session" and site.signin_requests() == []
+
+
+@pytest.mark.parametrize(
+    ("hostile", "endpoint"),
+    [("fetch-post", "/checkout/entry/buynow"), ("beacon", "/your-orders/cancel"), ("meta-refresh", "/amazon/signin")],
+)
+def test_hostile_pages_are_blocked_and_reported_and_the_check_completes(
+    browser: Browser, tmp_path: Path, saved_session: Path, hostile: str, endpoint: str
+) -> None:
+    report, _ = _run(browser, tmp_path, saved_session, {hostile})
+    assert report.status == "findings" and len(report.orders) == 11
+    assert any(e["url"].endswith(endpoint) for e in report.guard_blocked)
+
+
+def test_a_page_that_auto_submits_a_purchase_is_blocked_and_the_run_stops(
+    browser: Browser, tmp_path: Path, saved_session: Path
+) -> None:
+    report, _ = _run(browser, tmp_path, saved_session, {"autosubmit"}, timeout_s=1)
+    _incomplete(report, "guard_blocked")
+    assert any(e["url"].endswith("/checkout/entry/buynow") for e in report.guard_blocked)
+
+
+def test_a_sign_in_answered_with_a_307_to_the_buy_endpoint_is_refused(browser: Browser, tmp_path: Path) -> None:
+    report, _ = _run(browser, tmp_path, None, {"signin-307"})
+    _incomplete(report, "guard_blocked")
+    assert [e["reason"] for e in report.guard_blocked] == ["redirect_resends_post"]
+
+
+def test_a_second_run_while_one_runs_is_refused(tmp_path: Path) -> None:
+    first = RunLock(tmp_path / "state").__enter__()
+    try:
+        with pytest.raises(CheckIncomplete, match="another orderwatch run"), RunLock(tmp_path / "state"):
+            pass
+    finally:
+        first.__exit__(None, None, None)
+    with RunLock(tmp_path / "state"):  # released: the next run goes ahead
+        pass
