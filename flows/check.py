@@ -6,6 +6,7 @@ Navigation: bots/pages.py · parsing: orderwatch/parsers · findings: orderwatch
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -26,14 +27,24 @@ MAX_HISTORY_PAGES = 30
 
 
 def run_check(
-    browser: Browser, target: CheckTarget, allowlist: Allowlist, run_dir: Path | None = None, trace: bool = False
+    browser: Browser,
+    target: CheckTarget,
+    allowlist: Allowlist,
+    run_dir: Path | None = None,
+    trace: bool = False,
+    *,
+    progress: Callable[[str], None] | None = None,
+    screenshots: bool = False,
+    keep_html: bool = False,
 ) -> Report:
     """Run the whole check in a fresh context of ``browser``. Never raises CheckIncomplete: the
     report's ``error`` and status "incomplete" carry it (and its exit code 3)."""
     today = target.today or datetime.now(ZoneInfo(target.market.timezone)).date()
     since = today - timedelta(days=target.window_days)
     report = Report(target.market.code, target.base_url, today, since, datetime.now().astimezone())
-    visit = AccountSession(browser, target, run_dir, trace=trace)
+    visit = AccountSession(
+        browser, target, run_dir, trace=trace, progress=progress, screenshots=screenshots, keep_html=keep_html
+    )
     try:
         orders = _capture_orders(visit, today, since)
         report.orders = orders
@@ -52,7 +63,7 @@ def run_check(
         logger.error("browser error: {}", first_line)
         report.error = {"reason": "browser_error", "message": f"the browser failed during the check: {first_line}"}
     finally:
-        report.signed_in, report.pages_read = visit.signed_in, visit.pages_read
+        report.signed_in, report.pages_read, report.captures = visit.signed_in, visit.pages_read, visit.captures
         report.guard_blocked = [e.to_json() for e in visit.guard.blocked]
         report.finished_at = datetime.now().astimezone()
         visit.close()

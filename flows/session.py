@@ -14,13 +14,15 @@ from urllib.parse import urlsplit
 
 from loguru import logger
 from playwright.sync_api import Browser
+from playwright.sync_api import Error as PlaywrightError
 
 from bots.browser import new_context
 from bots.pages import AccountPages, Captured
 from flows.signin import ADVICE, Credentials, guard_stopped, sign_in
-from orderwatch.config import write_private
+from orderwatch.config import private_dir, write_private
 from orderwatch.errors import HumanNeededError, PageChangedError, SignInFailedError, SiteUnreachableError
 from orderwatch.marketplace import Marketplace
+from orderwatch.models import PageCapture
 from orderwatch.parsers import classify_signin
 from orderwatch.parsers.signin_state import HUMAN_ONLY, SignInState
 from orderwatch.scrub import scrub_archive
@@ -50,11 +52,27 @@ class AccountSession:
     """Opens account pages in a fresh guarded context; signs in once when the site sends us to
     sign-in; saves the session (0600) and, when a page cannot be read, a snapshot of it."""
 
-    def __init__(self, browser: Browser, target: CheckTarget, run_dir: Path | None = None, trace: bool = False) -> None:
+    def __init__(
+        self,
+        browser: Browser,
+        target: CheckTarget,
+        run_dir: Path | None = None,
+        trace: bool = False,
+        *,
+        progress: Callable[[str], None] | None = None,
+        screenshots: bool = False,
+        keep_html: bool = False,
+    ) -> None:
         """``trace``: record a Playwright trace of the account pages into the run folder (trace-N.zip);
-        sign-in is never traced, and cookie and credential values are scrubbed from the archives."""
+        sign-in is never traced, and cookie and credential values are scrubbed from the archives.
+        ``screenshots``: a screenshot of every page read, in the run folder (for the HTML report).
+        ``keep_html``: keep every page's rendered HTML in ``captures`` (for `orderwatch record`)."""
         self.target = target
         self.run_dir = run_dir
+        self.progress = progress or (lambda step: None)
+        self.screenshots = screenshots and run_dir is not None
+        self.keep_html = keep_html
+        self.captures: list[PageCapture] = []
         self._trace_chunks: list[Path] = []
         self._chunk_active = False
         self._tracing = trace and run_dir is not None
@@ -136,6 +154,7 @@ class AccountSession:
                 "provoked. Sign in by hand with `orderwatch login --headed`, or run with --force-sign-in.",
             )
         logger.info("no valid session: signing in (once)")
+        self.progress("signing in")
         if self._tracing:
             self._save_trace_chunk()  # sign-in is never traced: typed values and POST bodies stay out
         try:
@@ -160,6 +179,8 @@ class AccountSession:
 
     def read(self, kind: str, url: str, parse: Callable[[str, str], T]) -> T:
         """Open ``url`` and parse it; a PageChangedError gets a snapshot of the page."""
+        parts = urlsplit(url)
+        self.progress(f"{kind} {parts.path}" + (f"?{parts.query}" if parts.query else ""))
         return self.parse(kind, self.get(url), parse)
 
     def parse(self, kind: str, cap: Captured, parse: Callable[[str, str], T]) -> T:
@@ -171,6 +192,20 @@ class AccountSession:
             raise
         parts = urlsplit(cap.url)
         self.pages_read.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+        ids = tuple(o.order_id for o in getattr(result, "orders", ())) or (
+            (str(result.order_id),) if hasattr(result, "order_id") else ()
+        )
+        capture = PageCapture(kind, cap.url, ids, html=cap.html if self.keep_html else None)
+        if self.screenshots and self.run_dir is not None:
+            shot = self.run_dir / "pages" / f"{len(self.captures) + 1:02d}-{kind}.png"
+            private_dir(shot.parent)
+            try:
+                self.page.screenshot(path=str(shot), full_page=True)
+                shot.chmod(0o600)
+                capture.screenshot = shot
+            except PlaywrightError:
+                logger.debug("no screenshot of {}", kind)
+        self.captures.append(capture)
         return result
 
     def snapshot(self, kind: str, cap: Captured) -> Path | None:

@@ -6,21 +6,18 @@ from __future__ import annotations
 import ipaddress
 import json
 import sys
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 import click
-from loguru import logger
 
 from orderwatch import __version__
 from orderwatch.errors import OrderwatchError, PageChangedError, UsageError
+from orderwatch.runner import RunOptions, execute_check, with_browser
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
-
     from flows.session import CheckTarget
     from orderwatch.config import Settings
 
@@ -52,9 +49,17 @@ def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
     """Watch an Amazon account for purchases and setting changes you did not intend.
 
     \b
-    orderwatch demo     the full check against a built-in replay of a demo account (no network)
-    orderwatch check    the nightly check of your account (see README for set-up)
-    orderwatch parse    read a saved page with the parsers and print what they found
+    orderwatch demo          the full check against a built-in replay of a demo account (no network)
+    orderwatch init          create the config folder, config.toml and an allowlist template
+    orderwatch login         sign in once by hand (--headed) and save the session
+    orderwatch doctor        check the set-up, line by line
+    orderwatch check         the nightly check of your account
+    orderwatch verify-email  judge a saved mail without opening its links; look its orders up
+    orderwatch ack / history acknowledge an order as intended / list past runs
+    orderwatch schedule      print a systemd timer or crontab line for the nightly check
+    orderwatch notify        send a test notification
+    orderwatch record        save the pages a check visits, personal data scrubbed (fixtures, bug reports)
+    orderwatch parse         read a saved page with the parsers and print what they found
 
     Exit codes: 0 all as expected, 1 findings, 2 bad input or config, 3 the check could not be completed.
     """
@@ -81,6 +86,11 @@ def _run_options(f: Any) -> Any:
 
 def _report_options(f: Any) -> Any:
     f = click.option(
+        "--report-html",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Also write the HTML report (one self-contained file, with screenshots) here.",
+    )(f)
+    f = click.option(
         "--report-md",
         type=click.Path(dir_okay=False, path_type=Path),
         help="Also write the Markdown report here.",
@@ -106,6 +116,7 @@ def demo(
     ctx: click.Context,
     report_json: Path | None,
     report_md: Path | None,
+    report_html: Path | None,
     trace: bool,
     force_sign_in: bool,
     as_of: datetime | None,
@@ -149,18 +160,19 @@ def demo(
             retry_backoff_s=settings.retry_backoff_s,
             force_sign_in=force_sign_in,
         )
-        code = _run(
-            ctx,
-            target,
-            allowlist,
-            settings.data_dir / "demo" / "runs",
-            settings.browser,
-            headed,
+        opts = RunOptions(
+            runs_root=settings.data_dir / "demo" / "runs",
+            history_dir=settings.data_dir / "demo",
+            browser_path=settings.browser,
+            headed=headed,
             loopback_only=True,
             report_json=report_json,
             report_md=report_md,
+            report_html=report_html,
             trace=trace,
+            quiet=ctx.obj.get("quiet", False),
         )
+        code = _run(ctx, target, allowlist, opts)
         if site.ledger:  # the bot must never reach a state-changing endpoint
             click.echo(
                 f"orderwatch: the replay site recorded {len(site.ledger)} state-changing request(s)!",
@@ -193,6 +205,7 @@ def check(
     ctx: click.Context,
     report_json: Path | None,
     report_md: Path | None,
+    report_html: Path | None,
     base_url: str | None,
     marketplace: str | None,
     allowlist: Path | None,
@@ -221,28 +234,33 @@ def check(
     )
     rules = load_allowlist(settings.allowlist_path)
     target, loopback = account_target(settings, force_sign_in)
-    ctx.exit(
-        _run(
-            ctx,
-            target,
-            rules,
-            settings.data_dir / "runs",
-            settings.browser,
-            settings.headed,
-            loopback_only=loopback,
-            report_json=report_json,
-            report_md=report_md,
-            trace=trace,
-        )
+    opts = RunOptions(
+        runs_root=settings.data_dir / "runs",
+        history_dir=settings.data_dir,
+        browser_path=settings.browser,
+        headed=settings.headed,
+        loopback_only=loopback,
+        report_json=report_json,
+        report_md=report_md,
+        report_html=report_html,
+        trace=trace,
+        quiet=ctx.obj.get("quiet", False),
+        notify=settings.notify,
+        notify_incomplete_after=settings.notify_incomplete_after,
+        keep_days=settings.history_keep_days,
     )
+    ctx.exit(_run(ctx, target, rules, opts))
 
 
-def account_target(settings: Settings, force_sign_in: bool = False) -> tuple[CheckTarget, bool]:
+def account_target(
+    settings: Settings, force_sign_in: bool = False, need_credentials: bool = True
+) -> tuple[CheckTarget, bool]:
     """The user's account as settings describe it: site (refusing what is neither Amazon nor loopback),
     saved session file and credentials. Returns the target and whether the site is a loopback replay.
     Raises UsageError when there is neither a saved session nor the credentials to sign in."""
     from flows.session import CheckTarget
     from flows.signin import Credentials
+    from orderwatch.credentials import from_keyring
     from orderwatch.logs import register_secret
     from orderwatch.marketplace import get_marketplace
 
@@ -253,11 +271,13 @@ def account_target(settings: Settings, force_sign_in: bool = False) -> tuple[Che
     host = urlsplit(url).netloc.replace(":", "_").replace("[", "").replace("]", "")
     session_file = settings.state_dir / f"session-{market.code}-{host}.json"
     creds = Credentials(
-        settings.email,
-        settings.password.get_secret_value() if settings.password else None,
-        settings.totp_secret.get_secret_value() if settings.totp_secret else None,
+        settings.email or from_keyring("email"),
+        settings.password.get_secret_value() if settings.password else from_keyring("password"),
+        settings.totp_secret.get_secret_value() if settings.totp_secret else from_keyring("totp_secret"),
     )
-    if not session_file.exists():
+    for value in (creds.password, creds.totp_secret):
+        register_secret(value)
+    if need_credentials and not session_file.exists():
         needed = (
             ("ORDERWATCH_EMAIL", creds.email),
             ("ORDERWATCH_PASSWORD", creds.password),
@@ -307,82 +327,15 @@ def check_base_url(url: str, official_host: str) -> tuple[str, bool]:
     return url.rstrip("/"), True
 
 
-def _run(
-    ctx: click.Context,
-    target: Any,
-    allowlist: Any,
-    runs_root: Path,
-    browser_path: Path | None,
-    headed: bool,
-    *,
-    loopback_only: bool,
-    report_json: Path | None,
-    report_md: Path | None,
-    trace: bool = False,
-) -> int:
-    from flows.check import run_check
-    from orderwatch.config import private_dir, write_private
-    from orderwatch.logs import add_logfile
-    from orderwatch.report import Report, dumps, render_markdown, render_terminal
-    from orderwatch.state import RunLock
+def _run(ctx: click.Context, target: CheckTarget, allowlist: Any, opts: RunOptions) -> int:
+    """Run the check (runner.execute_check) and print the summary; returns the exit code."""
+    from orderwatch.report import render_terminal
 
-    with RunLock(target.session_file.parent):  # one run at a time per account; refused before anything is written
-        run_dir = private_dir(runs_root / datetime.now().strftime("%Y%m%d-%H%M%S-%f"))
-        sink = add_logfile(run_dir / "run.log")
-        (run_dir / "run.log").chmod(0o600)
-        try:
-            report: Report = with_browser(
-                lambda browser: run_check(browser, target, allowlist, run_dir, trace=trace),
-                browser_path,
-                headed,
-                loopback_only,
-                target.market.host,
-            )
-        finally:
-            logger.remove(sink)
-    text = dumps(report)
-    write_private(run_dir / "report.json", text)
-    write_private(run_dir / "report.md", render_markdown(report))
-    if report_json:
-        _write_user_file(report_json, text)
-    if report_md:
-        _write_user_file(report_md, render_markdown(report))
-    if not (ctx.obj.get("quiet") and report.status == "clean"):
+    report, run_dir = execute_check(target, allowlist, opts)
+    if not (opts.quiet and report.status == "clean"):
         click.echo(render_terminal(report), nl=False)
-        click.echo(f"Report: {run_dir / 'report.md'}")
+        click.echo(f"Report: {run_dir / 'report.html'}")
     return report.exit_code
-
-
-def with_browser(
-    work: Callable[[Browser], T], browser_path: Path | None, headed: bool, loopback_only: bool, host: str = ""
-) -> T:
-    """Launch the browser orderwatch uses, run ``work`` with it, close it. For a real site (``host``)
-    the browser's resolver knows that host and its static hosts only."""
-    from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import sync_playwright
-
-    from bots.browser import STATIC_HOSTS, find_browser, launch
-
-    executable = find_browser(browser_path, headed=headed, prefer_full=not loopback_only)
-    try:
-        with sync_playwright() as pw:
-            hosts = None if loopback_only else [host, *STATIC_HOSTS]
-            browser = launch(pw, executable, headed=headed, loopback_only=loopback_only, hosts=hosts)
-            try:
-                return work(browser)
-            finally:
-                browser.close()
-    except PlaywrightError as exc:
-        first = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
-        raise OrderwatchError(f"the browser could not be started or failed: {first}") from None
-
-
-def _write_user_file(path: Path, text: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror}") from None
 
 
 @main.command()
@@ -590,3 +543,6 @@ def _look_up(settings: Settings, order_ids: list[str], mail_date: Any, demo: boo
         if site.ledger:
             raise OrderwatchError(f"the replay site recorded {len(site.ledger)} state-changing request(s)!")
         return outcome
+
+
+import orderwatch.cli_admin  # noqa: E402,F401  (registers the commands above)

@@ -66,6 +66,13 @@ class Settings(BaseSettings):
     browser: Path | None = Field(default=None, description="Chromium executable; default: found automatically")
     headed: bool = Field(default=False, description="show the browser window (first sign-in by hand)")
     timeout_s: float = Field(default=30.0, gt=0, le=300, description="per page navigation timeout, seconds")
+    notify: tuple[str, ...] = Field(
+        default=(), description="apprise URLs to notify (mailto://, slack://, ntfy://, tgram://, json://, ...)"
+    )
+    notify_incomplete_after: int = Field(
+        default=2, ge=1, le=30, description="tell when the check could not complete this many runs in a row"
+    )
+    history_keep_days: int = Field(default=400, ge=7, le=3650, description="prune run history older than this")
     retry_backoff_s: float = Field(
         default=2.0, ge=0, le=60, description="a failed page load is retried twice, after this and twice this"
     )
@@ -97,7 +104,8 @@ class Settings(BaseSettings):
         return (init_settings, env_settings, dotenv_settings, toml)
 
     def secrets(self) -> list[str]:
-        return [s.get_secret_value() for s in (self.password, self.totp_secret) if s is not None]
+        """Values that must never be shown: credentials, and notification URLs (they often hold tokens)."""
+        return [s.get_secret_value() for s in (self.password, self.totp_secret) if s is not None] + list(self.notify)
 
     @property
     def allowlist_path(self) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,3 +83,15 @@ class OneClickSettings:
     enabled: bool  # 1-Click for this browser
     default_payment: str | None = None
     default_address_set: bool | None = None
+
+
+@dataclass
+class PageCapture:
+    """A page the run read: what it was, where, its screenshot (for the HTML report) and, when recording,
+    its rendered HTML."""
+
+    kind: str
+    url: str
+    order_ids: tuple[str, ...]
+    screenshot: Path | None = None
+    html: str | None = None

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any, Literal
 
 from orderwatch.diff import Finding
-from orderwatch.models import DigitalOrderSummary, OneClickSettings, Order
+from orderwatch.models import DigitalOrderSummary, OneClickSettings, Order, PageCapture
 
 Status = Literal["clean", "findings", "incomplete"]
 EXIT_CODES: dict[Status, int] = {"clean": 0, "findings": 1, "incomplete": 3}
@@ -30,6 +31,7 @@ class Report:
     pages_read: list[str] = field(default_factory=list)
     signed_in: Literal["reused_session", "signed_in", "not_signed_in"] = "not_signed_in"
     guard_blocked: list[dict[str, str]] = field(default_factory=list)
+    captures: list[PageCapture] = field(default_factory=list)  # pages read (screenshots for the HTML report)
 
     @property
     def status(self) -> Status:
@@ -165,3 +167,39 @@ def render_markdown(report: Report) -> str:
 
 def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
+
+
+def finding_screenshot(report: Report, finding: Finding) -> Path | None:
+    """The screenshot of the page a finding came from: the order's summary (digital orders) or the
+    history page that lists it; the 1-Click page for 1-Click findings."""
+    shots = [c for c in report.captures if c.screenshot is not None]
+    if finding.kind.startswith("one_click"):
+        return next((c.screenshot for c in shots if c.kind == "one-click"), None)
+    for kind in ("order-summary", "order-history"):
+        for c in shots:
+            if c.kind == kind and finding.subject in c.order_ids:
+                return c.screenshot
+    return None
+
+
+def render_html(report: Report, images: dict[Path, bytes]) -> str:
+    """One self-contained HTML page: findings first (each with the screenshot of its page, inlined),
+    then the orders, 1-Click and what the guard blocked. ``images``: screenshot path → PNG bytes."""
+    import base64
+
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("orderwatch", "templates"), autoescape=True, undefined=jinja2.StrictUndefined
+    )
+    findings = []
+    for f in report.findings:
+        shot = finding_screenshot(report, f)
+        data = images.get(shot) if shot is not None else None
+        findings.append((f, base64.b64encode(data).decode("ascii") if data else None))
+    return env.get_template("report.html").render(
+        report=report,
+        headline=_HEADLINE[report.status],
+        findings=findings,
+        flagged={f.subject for f in report.findings},
+    )

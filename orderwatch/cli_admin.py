@@ -1,0 +1,413 @@
+"""Commands for living with orderwatch: init, doctor, login, ack, history, schedule, notify, record."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from orderwatch.cli import account_target, main
+from orderwatch.errors import OrderwatchError, UsageError
+from orderwatch.runner import with_browser
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@main.command()
+@click.option(
+    "--keyring",
+    "use_keyring",
+    is_flag=True,
+    help="Also ask for your e-mail, password and TOTP secret and keep them in the OS keyring.",
+)
+def init(use_keyring: bool) -> None:
+    """Create the config folder with a commented config.toml and an allowlist template, and say what next.
+
+    Existing files are never overwritten. Credentials are never written to the config file.
+    """
+    from orderwatch.config import config_dir, private_dir, write_private
+    from orderwatch.credentials import to_keyring
+
+    folder = private_dir(config_dir())
+    for name in ("config.toml", "allowlist.toml"):
+        path = folder / name
+        if path.exists():
+            click.echo(f"kept     {path} (already there)")
+        else:
+            write_private(path, (TEMPLATES / name).read_text(encoding="utf-8"))
+            click.echo(f"created  {path}")
+    if use_keyring:
+        email = click.prompt("Amazon e-mail")
+        password = click.prompt("Amazon password", hide_input=True)
+        secret = click.prompt("TOTP secret (base32, from adding an authenticator app)", hide_input=True)
+        _check_totp(secret)
+        for field, value in (("email", email), ("password", password), ("totp_secret", secret)):
+            to_keyring(field, value)
+        click.echo("stored   e-mail, password and TOTP secret in the OS keyring")
+    click.echo(
+        "\nNext:\n"
+        f"  1. Edit {folder / 'allowlist.toml'}: what you buy on purpose, and 1-Click expected off.\n"
+        "  2. Credentials: ORDERWATCH_EMAIL / _PASSWORD / _TOTP_SECRET in .env (see .env.example),\n"
+        "     or `orderwatch init --keyring`.\n"
+        "  3. Sign in once by hand: `orderwatch login --headed` (solves CAPTCHA and approval prompts).\n"
+        "  4. `orderwatch doctor`, then `orderwatch check`.\n"
+        "  5. Every night: `orderwatch schedule --print systemd` (or cron)."
+    )
+
+
+def _check_totp(secret: str) -> None:
+    import binascii
+
+    import pyotp
+
+    try:
+        pyotp.TOTP(secret.replace(" ", "")).now()
+    except (binascii.Error, ValueError):
+        raise UsageError("that TOTP secret is not base32 (letters A-Z and digits 2-7)") from None
+
+
+@main.command()
+@click.option("--launch/--no-launch", default=True, show_default=True, help="Also start the browser once.")
+def doctor(launch: bool) -> None:
+    """Check the set-up: browser, config, allowlist, credentials (never printed), session, last run.
+
+    Each line says OK or what to fix. Exit 0 when everything is OK, 1 otherwise.
+    """
+    from orderwatch.config import config_dir, load_settings
+
+    problems = 0
+
+    def line(ok: bool, what: str, detail: str) -> None:
+        nonlocal problems
+        problems += 0 if ok else 1
+        click.echo(f"{'OK ' if ok else 'FIX'}  {what:<12} {detail}")
+
+    try:
+        settings = load_settings()
+        line(
+            True,
+            "config",
+            str(config_dir() / "config.toml")
+            + ("" if (config_dir() / "config.toml").exists() else " (none: defaults)"),
+        )
+    except UsageError as exc:
+        line(False, "config", exc.message)
+        sys.exit(1)
+    line(*_doctor_browser(settings.browser, launch))
+    line(*_doctor_allowlist(settings.allowlist_path))
+    line(*_doctor_credentials(settings))
+    line(*_doctor_session(settings))
+    line(*_doctor_last_run(settings.data_dir))
+    click.echo(
+        f"INFO notify       {len(settings.notify)} notification target(s) configured"
+        + ("" if settings.notify else " (add apprise URLs as notify = [...] in config.toml)")
+    )
+    sys.exit(0 if problems == 0 else 1)
+
+
+def _doctor_browser(configured: Path | None, launch: bool) -> tuple[bool, str, str]:
+    from bots.browser import find_browser
+
+    try:
+        found = find_browser(configured)
+    except UsageError as exc:
+        return False, "browser", exc.message
+    name = str(found or "Playwright's Chromium")
+    if not launch:
+        return True, "browser", name
+    start = time.monotonic()
+    try:
+        with_browser(lambda b: b.version, configured, False, True)
+    except OrderwatchError as exc:
+        return False, "browser", f"{name} did not start: {exc.message}"
+    return True, "browser", f"{name} (started in {time.monotonic() - start:.1f} s)"
+
+
+def _doctor_allowlist(path: Path) -> tuple[bool, str, str]:
+    from orderwatch.allowlist import load_allowlist
+
+    if not path.exists():
+        return False, "allowlist", f"{path} is missing: run `orderwatch init`"
+    try:
+        rules = load_allowlist(path)
+    except UsageError as exc:
+        return False, "allowlist", exc.message
+    return True, "allowlist", f"{path} ({len(rules.rules)} rule(s), 1-Click expected {rules.one_click})"
+
+
+def _doctor_credentials(settings: Any) -> tuple[bool, str, str]:
+    from orderwatch.credentials import from_keyring
+
+    found, missing = [], []
+    for field, value in (
+        ("e-mail", settings.email),
+        ("password", settings.password),
+        ("TOTP secret", settings.totp_secret),
+    ):
+        key = {"e-mail": "email", "password": "password", "TOTP secret": "totp_secret"}[field]
+        if value:
+            found.append(f"{field} (environment/.env)")
+        elif from_keyring(key):
+            found.append(f"{field} (keyring)")
+        else:
+            missing.append(field)
+    if missing:
+        return (
+            False,
+            "credentials",
+            (
+                f"missing: {', '.join(missing)} — set ORDERWATCH_* in .env or run "
+                "`orderwatch init --keyring` (needed only when the session expires)"
+            ),
+        )
+    return True, "credentials", "present: " + ", ".join(found)
+
+
+def _doctor_session(settings: Any) -> tuple[bool, str, str]:
+    from orderwatch.marketplace import get_marketplace
+    from orderwatch.state import SignInCooldown
+
+    market = get_marketplace(settings.marketplace)
+    sessions = sorted(settings.state_dir.glob(f"session-{market.code}-*.json"))
+    sessions = [s for s in sessions if not s.name.endswith(".cooldown.json")]
+    if not sessions:
+        return False, "session", "none saved: sign in once with `orderwatch login --headed`"
+    path = sessions[-1]
+    cooldown = SignInCooldown(path.with_name(path.stem + ".cooldown.json")).active_until()
+    if cooldown is not None:
+        return (
+            False,
+            "session",
+            (
+                f"automatic sign-in paused until {cooldown[0].isoformat(timespec='minutes')} "
+                f"({cooldown[1]}): `orderwatch login --headed`"
+            ),
+        )
+    try:
+        cookies = json.loads(path.read_text(encoding="utf-8")).get("cookies", [])
+    except (OSError, ValueError):
+        return False, "session", f"{path} cannot be read: sign in again with `orderwatch login --headed`"
+    names = set(market.session_cookies)
+    expiry = [c.get("expires", -1) for c in cookies if c.get("name") in names]
+    if not expiry:
+        return False, "session", "the saved session has no sign-in cookie: `orderwatch login --headed`"
+    if all(e != -1 and e < time.time() for e in expiry):
+        return False, "session", "expired: `orderwatch login --headed` (or let the next check sign in)"
+    until = max(expiry)
+    when = "until the browser session ends" if until == -1 else f"until {datetime.fromtimestamp(until):%Y-%m-%d}"
+    return True, "session", f"saved, valid {when}"
+
+
+def _doctor_last_run(data_dir: Path) -> tuple[bool, str, str]:
+    from orderwatch.history import History
+
+    if not (data_dir / "history.sqlite3").exists():
+        return True, "last run", "none yet"
+    with History.open(data_dir) as history:
+        runs = history.runs(limit=1)
+    if not runs:
+        return True, "last run", "none yet"
+    r = runs[0]
+    text = f"{r.started_at}: {r.status}, {r.orders} orders, {r.findings} finding(s)"
+    if r.status == "incomplete":
+        return False, "last run", f"{text} — could not complete ({r.error_reason}); see {r.report_path}"
+    return True, "last run", text
+
+
+@main.command()
+@click.option(
+    "--headed/--headless",
+    default=True,
+    show_default=True,
+    help="--headed: a visible browser where you sign in yourself. --headless: sign in automatically now "
+    "with the stored credentials (also during the cool-down: you asked for it).",
+)
+@click.option("--base-url", help="The site (default the marketplace's own host, or a loopback replay).")
+@click.option("--marketplace", type=click.Choice(["co.jp", "com"]), help="Which Amazon.")
+@click.option(
+    "--wait-minutes",
+    type=click.IntRange(1, 60),
+    default=10,
+    show_default=True,
+    help="How long to wait for you to finish signing in (--headed).",
+)
+def login(headed: bool, base_url: str | None, marketplace: str | None, wait_minutes: int) -> None:
+    """Sign in once and save the session for the nightly checks.
+
+    With --headed a browser window opens on the sign-in page; solve the CAPTCHA or approve the prompt
+    as the site asks. orderwatch only watches (the read-only guard stays on) and saves the session once
+    the account pages show.
+    """
+    from flows.login import wait_for_person
+    from flows.session import AccountSession
+    from orderwatch.config import load_settings
+    from orderwatch.state import RunLock
+
+    settings = load_settings(base_url=base_url, marketplace=marketplace)
+    if headed:
+        target, loopback = _login_target(settings)
+        with RunLock(target.session_file.parent):
+            with_browser(
+                lambda b: wait_for_person(b, target, timeout_s=wait_minutes * 60),
+                settings.browser,
+                True,
+                loopback,
+                target.market.host,
+            )
+        click.echo(f"Signed in; the session is saved ({target.session_file}).")
+        return
+    target, loopback = account_target(settings, force_sign_in=True)
+
+    def automatic(browser: Any) -> str:
+        with AccountSession(browser, target) as session:
+            session.get(session.pages.order_history_url("last30", 0))
+            session.save_session()
+            return session.signed_in
+
+    with RunLock(target.session_file.parent):
+        how = with_browser(automatic, settings.browser, False, loopback, target.market.host)
+    click.echo(
+        f"{'Signed in' if how == 'signed_in' else 'The saved session is still valid'}; "
+        f"session saved ({target.session_file})."
+    )
+
+
+def _login_target(settings: Any) -> tuple[Any, bool]:
+    """Like account_target, but a person signs in: no stored credentials are needed or used."""
+    import dataclasses
+
+    from flows.signin import Credentials
+
+    target, loopback = account_target(settings, need_credentials=False)
+    return dataclasses.replace(target, creds=Credentials(None, None, None)), loopback
+
+
+ORDER_ID = r"^(D\d{2}|\d{3})-\d{7}-\d{7}$"
+
+
+@main.command()
+@click.argument("order_id")
+@click.option("--note", help="Why this order is fine (kept in the history).")
+@click.option("--demo", is_flag=True, help="Acknowledge in the demo account's history.")
+def ack(order_id: str, note: str | None, demo: bool) -> None:
+    """Mark ORDER_ID as intended: it is not reported again (kept in the run history)."""
+    import re
+
+    from orderwatch.config import load_settings
+    from orderwatch.history import History
+
+    if not re.match(ORDER_ID, order_id):
+        raise UsageError(f"{order_id!r} is not an order id like 249-1234567-1234567 or D01-1234567-1234567")
+    settings = load_settings()
+    folder = settings.data_dir / "demo" if demo else settings.data_dir
+    with History.open(folder) as history:
+        known = history.ack(order_id, note)
+    click.echo(
+        f"{order_id} acknowledged: it will not be reported again."
+        + ("" if known else " (No check has seen this order yet.)")
+    )
+
+
+@main.command()
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True, help="How many runs.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--demo", is_flag=True, help="The demo account's history.")
+def history(limit: int, as_json: bool, demo: bool) -> None:
+    """List the last runs: when, status, orders, findings and the report."""
+    from orderwatch.config import load_settings
+    from orderwatch.history import History
+
+    settings = load_settings()
+    folder = settings.data_dir / "demo" if demo else settings.data_dir
+    if not (folder / "history.sqlite3").exists():
+        click.echo("[]" if as_json else "No runs yet.")
+        return
+    with History.open(folder) as h:
+        runs = h.runs(limit)
+    if as_json:
+        click.echo(json.dumps([r.__dict__ for r in runs], indent=2))
+        return
+    for r in runs:
+        reason = f" ({r.error_reason})" if r.error_reason else ""
+        click.echo(
+            f"{r.started_at}  {r.status:<10}{reason}  {r.orders:>3} orders  {r.findings:>2} findings  "
+            f"{r.report_path or ''}"
+        )
+
+
+@main.command()
+@click.option(
+    "--print",
+    "kind",
+    type=click.Choice(["systemd", "cron"]),
+    required=True,
+    help="Print a systemd user timer/service pair or a crontab line.",
+)
+@click.option("--at", "at", default="03:30", show_default=True, help="Time of day (HH:MM, local).")
+def schedule(kind: str, at: str) -> None:
+    """Print what runs the check every night, with this installation's paths. Nothing is installed."""
+    import re
+
+    if not re.match(r"^([01]\d|2[0-3]):[0-5]\d$", at):
+        raise UsageError(f"--at {at!r} is not a time like 03:30")
+    exe = Path(shutil.which("orderwatch") or Path(sys.executable).with_name("orderwatch")).resolve()
+    workdir = Path.cwd()
+    hour, minute = at.split(":")
+    if kind == "cron":
+        click.echo(
+            f"# crontab -e, then add (runs every night at {at}; quiet unless something needs you):\n"
+            f"{int(minute)} {int(hour)} * * * cd {workdir} && {exe} --quiet check"
+        )
+        return
+    click.echo(f"""# ~/.config/systemd/user/orderwatch.service
+[Unit]
+Description=orderwatch: check the Amazon account for purchases you did not intend
+
+[Service]
+Type=oneshot
+WorkingDirectory={workdir}
+ExecStart={exe} --quiet check
+
+# ~/.config/systemd/user/orderwatch.timer
+[Unit]
+Description=Run orderwatch every night
+
+[Timer]
+OnCalendar=*-*-* {at}:00
+RandomizedDelaySec=20min
+Persistent=true
+
+[Install]
+WantedBy=timers.target
+
+# then: systemctl --user daemon-reload && systemctl --user enable --now orderwatch.timer
+# (and `loginctl enable-linger $USER` so it runs while you are logged out)""")
+
+
+@main.command()
+@click.option("--test", "test", is_flag=True, required=True, help="Send a test message to every configured target.")
+def notify(test: bool) -> None:
+    """Send a test notification to the apprise URLs in config.toml (notify = [...]).
+
+    Exit 0 when every target accepted it, 1 when one failed, 2 when none is configured.
+    """
+    from orderwatch.config import load_settings
+    from orderwatch.logs import register_secret
+    from orderwatch.notify import send
+
+    settings = load_settings()
+    for secret in settings.secrets():
+        register_secret(secret)
+    if not settings.notify:
+        raise UsageError('no notification targets: add notify = ["..."] (apprise URLs) to config.toml')
+    failed = send(list(settings.notify), "orderwatch test", "This is a test notification from orderwatch.")
+    for index in range(1, len(settings.notify) + 1):
+        name = f"notification target #{index}"
+        click.echo(f"{'FAILED' if any(f.startswith(name) for f in failed) else 'sent  '}  {name}")
+    sys.exit(1 if failed else 0)

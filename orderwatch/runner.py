@@ -1,0 +1,150 @@
+"""Running a check as the CLI does: one run at a time, a private run folder with the log, reports
+(JSON, Markdown, HTML with screenshots), the run history and, when something changed, a notification."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from loguru import logger
+
+from orderwatch.errors import OrderwatchError, UsageError
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+    from flows.session import CheckTarget
+    from orderwatch.allowlist import Allowlist
+    from orderwatch.report import Report
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    runs_root: Path  # run folders go here
+    history_dir: Path  # history.sqlite3 lives here
+    browser_path: Path | None = None
+    headed: bool = False
+    loopback_only: bool = False
+    report_json: Path | None = None
+    report_md: Path | None = None
+    report_html: Path | None = None
+    trace: bool = False
+    quiet: bool = False
+    notify: tuple[str, ...] = ()
+    notify_incomplete_after: int = 2
+    keep_days: int = 400
+    keep_html: bool = False  # keep each page's HTML (orderwatch record)
+
+
+def execute_check(target: CheckTarget, allowlist: Allowlist, opts: RunOptions) -> tuple[Report, Path]:
+    """Run the check and keep everything it produced. Returns the report and its run folder."""
+    from flows.check import run_check
+    from orderwatch.config import private_dir, write_private
+    from orderwatch.history import History
+    from orderwatch.logs import add_logfile
+    from orderwatch.progress import Progress
+    from orderwatch.report import dumps, render_html, render_markdown
+    from orderwatch.state import RunLock
+
+    with RunLock(target.session_file.parent):  # one run at a time per account; refused before anything is written
+        with History.open(opts.history_dir) as history:
+            acked = history.acknowledged()
+        allowlist = dataclasses.replace(allowlist, acknowledged=allowlist.acknowledged | acked)
+        run_dir = private_dir(opts.runs_root / datetime.now().strftime("%Y%m%d-%H%M%S-%f"))
+        sink = add_logfile(run_dir / "run.log")
+        (run_dir / "run.log").chmod(0o600)
+        progress = Progress(quiet=opts.quiet)
+        try:
+            report = with_browser(
+                lambda browser: run_check(
+                    browser,
+                    target,
+                    allowlist,
+                    run_dir,
+                    trace=opts.trace,
+                    progress=progress,
+                    screenshots=True,
+                    keep_html=opts.keep_html,
+                ),
+                opts.browser_path,
+                opts.headed,
+                opts.loopback_only,
+                target.market.host,
+            )
+        finally:
+            progress.done()
+            logger.remove(sink)
+        images = {c.screenshot: c.screenshot.read_bytes() for c in report.captures if c.screenshot is not None}
+        html = render_html(report, images)
+        text = dumps(report)
+        write_private(run_dir / "report.json", text)
+        write_private(run_dir / "report.md", render_markdown(report))
+        write_private(run_dir / "report.html", html)
+        for path, content in (
+            (opts.report_json, text),
+            (opts.report_md, render_markdown(report)),
+            (opts.report_html, html),
+        ):
+            if path is not None:
+                write_user_file(path, content)
+        with History.open(opts.history_dir) as history:
+            previous = [r.status for r in history.runs(limit=60)]
+            states = history.finding_states()
+            history.record_run(report, run_dir / "report.html", keep_days=opts.keep_days)
+            if opts.notify:
+                _notify(history, report, previous, states, opts)
+    return report, run_dir
+
+
+def _notify(
+    history: object, report: Report, previous: list[str], states: dict[tuple[str, str], str], opts: RunOptions
+) -> None:
+    from orderwatch.history import History
+    from orderwatch.notify import decide, send
+
+    assert isinstance(history, History)
+    notice = decide(report, previous, states, opts.notify_incomplete_after)
+    if notice is None:
+        logger.info("nothing new to notify")
+        return
+    failed = send(list(opts.notify), notice.title, notice.body)
+    if not failed:
+        history.mark_notified(notice.announces)
+
+
+def with_browser(
+    work: Callable[[Browser], T], browser_path: Path | None, headed: bool, loopback_only: bool, host: str = ""
+) -> T:
+    """Launch the browser orderwatch uses, run ``work`` with it, close it. For a real site (``host``)
+    the browser's resolver knows that host and its static hosts only."""
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    from bots.browser import STATIC_HOSTS, find_browser, launch
+
+    executable = find_browser(browser_path, headed=headed, prefer_full=not loopback_only)
+    try:
+        with sync_playwright() as pw:
+            hosts = None if loopback_only else [host, *STATIC_HOSTS]
+            browser = launch(pw, executable, headed=headed, loopback_only=loopback_only, hosts=hosts)
+            try:
+                return work(browser)
+            finally:
+                browser.close()
+    except PlaywrightError as exc:
+        first = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+        raise OrderwatchError(f"the browser could not be started or failed: {first}") from None
+
+
+def write_user_file(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror}") from None
