@@ -411,3 +411,135 @@ def notify(test: bool) -> None:
         name = f"notification target #{index}"
         click.echo(f"{'FAILED' if any(f.startswith(name) for f in failed) else 'sent  '}  {name}")
     sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the scrubbed pages, manifest.json and scrub-report.json.",
+)
+@click.option("--demo", is_flag=True, help="Record the demo account's replay site.")
+@click.option(
+    "--scrub",
+    "extra",
+    multiple=True,
+    help="A value to remove wherever it appears (your name, an address line); repeatable.",
+)
+@click.option("--base-url", help="The site (default the marketplace's own host, or a loopback replay).")
+@click.option("--marketplace", type=click.Choice(["co.jp", "com"]), help="Which Amazon.")
+@click.option("--allowlist", type=click.Path(dir_okay=False, path_type=Path), help="Allowlist TOML.")
+@click.pass_context
+def record(
+    ctx: click.Context,
+    out: Path,
+    demo: bool,
+    extra: tuple[str, ...],
+    base_url: str | None,
+    marketplace: str | None,
+    allowlist: Path | None,
+) -> None:
+    """Run a check and save every page it read — rendered HTML, scrubbed of personal data — with a
+    manifest (URL, page kind, marketplace, capture time) and a scrub report of what each rule replaced.
+
+    Names, addresses, e-mail addresses, phone numbers, card digits, gift-card codes, CSRF and session
+    tokens and ids in URLs are replaced by explicit rules (orderwatch/recording.py); order ids, dates,
+    totals, titles and ASINs stay, so the pages still parse to the same orders. Read the pages before
+    sharing them: rules cannot know every place a site prints your data.
+    """
+    from orderwatch.allowlist import Allowlist, load_allowlist
+    from orderwatch.config import load_settings, private_dir, write_private
+    from orderwatch.recording import RULES, scrub_page, scrub_url
+    from orderwatch.runner import RunOptions, execute_check
+
+    settings = load_settings(
+        base_url=None if demo else base_url, marketplace="co.jp" if demo else marketplace, allowlist=allowlist
+    )
+    if out.exists() and any(out.iterdir()):
+        raise UsageError(f"{out} is not empty: choose a new folder for the recording")
+    if demo:
+        from orderwatch.replay import ReplaySite
+        from orderwatch.replay.account import DEMO_DIR
+
+        with ReplaySite() as site:
+            target = _demo_target(settings, site)
+            opts = RunOptions(
+                runs_root=settings.data_dir / "demo" / "runs",
+                history_dir=settings.data_dir / "demo",
+                browser_path=settings.browser,
+                loopback_only=True,
+                keep_html=True,
+                quiet=ctx.obj.get("quiet", False),
+            )
+            report, _ = execute_check(target, load_allowlist(DEMO_DIR / "allowlist.toml"), opts)
+        known = (target.creds.email or "",)
+    else:
+        rules = load_allowlist(settings.allowlist_path) if settings.allowlist_path.exists() else Allowlist()
+        target, loopback = account_target(settings)
+        opts = RunOptions(
+            runs_root=settings.data_dir / "runs",
+            history_dir=settings.data_dir,
+            browser_path=settings.browser,
+            loopback_only=loopback,
+            keep_html=True,
+            quiet=ctx.obj.get("quiet", False),
+        )
+        report, _ = execute_check(target, rules, opts)
+        known = (target.creds.email or "",)
+    folder = private_dir(out)
+    manifest: list[dict[str, Any]] = []
+    totals: dict[str, int] = {}
+    per_page: dict[str, dict[str, int]] = {}
+    captured_at = (report.finished_at or datetime.now().astimezone()).isoformat(timespec="seconds")
+    for index, capture in enumerate(report.captures, 1):
+        if capture.html is None:
+            continue
+        name = f"{index:02d}-{capture.kind}.html"
+        scrubbed, counts = scrub_page(capture.html, known + extra)
+        write_private(folder / name, scrubbed)
+        manifest.append(
+            {
+                "file": name,
+                "url": scrub_url(capture.url),
+                "page": capture.kind,
+                "marketplace": report.marketplace,
+                "captured_at": captured_at,
+                "orders": len(capture.order_ids),
+            }
+        )
+        per_page[name] = dict(counts)
+        for rule, n in counts.items():
+            totals[rule] = totals.get(rule, 0) + n
+    write_private(folder / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+    scrub_report = {
+        "rules": RULES,
+        "replaced": totals,
+        "pages": per_page,
+        "note": "Counts only: the replaced values are not kept anywhere.",
+    }
+    write_private(folder / "scrub-report.json", json.dumps(scrub_report, ensure_ascii=False, indent=2) + "\n")
+    click.echo(
+        f"Recorded {len(manifest)} page(s) into {folder} (check status: {report.status}); "
+        f"replaced: {', '.join(f'{k} {v}' for k, v in sorted(totals.items())) or 'nothing'}."
+    )
+    click.echo("Read the pages before you share them.")
+    sys.exit(0 if report.status != "incomplete" else 3)
+
+
+def _demo_target(settings: Any, site: Any) -> Any:
+    from flows.session import CheckTarget
+    from flows.signin import Credentials
+    from orderwatch.marketplace import get_marketplace
+    from orderwatch.replay import DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET
+
+    return CheckTarget(
+        get_marketplace("co.jp"),
+        site.base_url,
+        settings.state_dir / "demo" / "session.json",
+        Credentials(DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET),
+        timeout_s=settings.timeout_s,
+        today=site.as_of,
+        retry_backoff_s=settings.retry_backoff_s,
+    )

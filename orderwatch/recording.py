@@ -1,0 +1,131 @@
+"""Turn pages a run visited into shareable recordings: explicit, tested rules replace personal data
+(names, addresses, e-mail addresses, phone numbers, card digits, gift-card codes, CSRF and session
+tokens, ids in URLs). Order ids, dates, totals, titles and ASINs stay, so a scrubbed page parses to the
+same orders. The scrub report counts what each rule replaced — never the replaced values."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+RULES: dict[str, str] = {
+    "known_value": "values known to be the user's (the account e-mail, names given with --scrub)",
+    "greeting_name": "the name in the navigation greeting (こんにちは, NAME / Hello, NAME)",
+    "name_or_address_block": "recipient, ship-to, address and default-address blocks",
+    "honorific_name": "a name before 様 (Japanese honorific)",
+    "email": "e-mail addresses anywhere (text, attributes, scripts)",
+    "phone": "phone numbers (Japanese 0X-XXXX-XXXX and international +N forms)",
+    "card_digits": "the last digits of payment cards (末尾 1234, ending in 1234, ••••1234)",
+    "gift_card_code": "gift-card claim codes (XXXX-XXXXXX-XXXX)",
+    "token_field": "hidden form fields and data attributes that carry tokens (CSRF, session, workflow state)",
+    "token_in_script": "token-like values assigned in inline scripts",
+    "url_id": "customer, session, shipment and item ids and tokens in URL query strings",
+}
+
+NAME_BLOCKS = (
+    ".yohtmlc-recipient .a-size-base", ".recipient .a-size-base", "[id^=shipToInsertionNode]", ".displayAddressDiv",
+    ".pmts-one-click-default-address", "#pmts-default-address", ".a-popover-preload", "#auth-email-claim",
+)  # fmt: skip
+GREETING = ("#nav-link-accountList-nav-line-1", "#glow-ingress-line1", "#nav-greeting-name")
+TOKEN_NAME = re.compile(r"(?i)token|csrf|session|workflow|state|signature|nonce|claim|\barb\b|^ats$|cust|key")
+URL_ID_KEYS = re.compile(
+    r"(?i)^(customerId|customer-id|sessionId|session-id|token|csrf|ats|arb|recipientId|sellerID|sellerId|lineItemId"
+    r"|shipmentId|itemId|packageId|returnSummaryId|encryptedId|clientContext|pd_rd_\w+|pf_rd_\w+|qid|sr|crid)$"
+)
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+PHONE = re.compile(r"(?<![\d-])(?:0\d{1,4}-\d{1,4}-\d{3,4}|\+\d{1,3}[ -]\d{1,4}[ -]\d{2,4}[ -]\d{3,4})(?![\d-])")
+CARD = re.compile(r"(末尾\s*|ending in\s*|ending with\s*|[•*]{4}\s*)(\d{4})")
+GIFT = re.compile(r"\b(?=[A-Z0-9-]*[A-Z])[A-Z0-9]{4}-[A-Z0-9]{6}-[A-Z0-9]{4,5}\b")
+HONORIFIC = re.compile(r"[^\s<>「」、,:：]{1,12}(?:\s[^\s<>「」、,:：]{1,12})?\s?様")
+SCRIPT_TOKEN = re.compile(r"""(?i)(["']?[\w-]*(?:csrf|token|session)[\w-]*["']?\s*[:=]\s*["'])([^"']{6,})(["'])""")
+
+
+def scrub_page(html: str, known: tuple[str, ...] = ()) -> tuple[str, Counter[str]]:
+    """Scrub one page. Returns the scrubbed HTML and how often each rule applied."""
+    counts: Counter[str] = Counter()
+    for value in sorted({v for v in known if v and len(v) >= 3}, key=len, reverse=True):
+        n = html.count(value)
+        if n:
+            counts["known_value"] += n
+            html = html.replace(value, "REDACTED")
+    tree = LexborHTMLParser(html)
+    for sel in GREETING:
+        for node in tree.css(sel):
+            text = node.text() or ""
+            kept = re.match(r"\s*(こんにちは[,、]\s*|Hello,\s*|Hi,\s*)", text)
+            if kept and text.strip() not in ("こんにちは, ログイン", "Hello, sign in"):
+                _set_text(node, kept[1] + "Customer")
+                counts["greeting_name"] += 1
+    for sel in NAME_BLOCKS:
+        for node in tree.css(sel):
+            if (node.text() or "").strip():
+                _set_text(node, "REDACTED")
+                counts["name_or_address_block"] += 1
+    for field in tree.css("input[type=hidden], input:not([type])"):
+        name = field.attributes.get("name") or field.attributes.get("id") or ""
+        if TOKEN_NAME.search(name) and field.attributes.get("value"):
+            field.attrs["value"] = "REDACTED"
+            counts["token_field"] += 1
+    for node in tree.css("*"):
+        for attr, attr_value in list(node.attributes.items()):
+            if attr_value is None:
+                continue
+            if attr.startswith("data-") and TOKEN_NAME.search(attr) and len(attr_value) >= 6:
+                node.attrs[attr] = "REDACTED"
+                counts["token_field"] += 1
+            elif attr in ("href", "src", "action", "data-url", "formaction"):
+                cleaned = _scrub_url(attr_value, counts)
+                if cleaned != attr_value:
+                    node.attrs[attr] = cleaned
+    html = tree.html or ""
+    html = _sub(SCRIPT_TOKEN, lambda m: m[1] + "REDACTED" + m[3], html, counts, "token_in_script")
+    html = _sub(EMAIL, lambda m: "user@example.com" if m[0] != "user@example.com" else m[0], html, counts, "email")
+    html = _sub(PHONE, lambda m: "000-0000-0000", html, counts, "phone")
+    html = _sub(CARD, lambda m: m[1] + "0000", html, counts, "card_digits")
+    html = _sub(GIFT, lambda m: "XXXX-XXXXXX-XXXX", html, counts, "gift_card_code")
+    html = _sub(HONORIFIC, lambda m: "REDACTED 様" if m[0] != "REDACTED 様" else m[0], html, counts, "honorific_name")
+    return html, counts
+
+
+def _sub(
+    pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str], html: str, counts: Counter[str], rule: str
+) -> str:
+    def count(m: re.Match[str]) -> str:
+        new = repl(m)
+        if new != m[0]:
+            counts[rule] += 1
+        return new
+
+    return pattern.sub(count, html)
+
+
+def _scrub_url(url: str, counts: Counter[str]) -> str:
+    parts = urlsplit(url)
+    if not parts.query:
+        return url
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    changed = False
+    out = []
+    for key, value in pairs:
+        if URL_ID_KEYS.match(key) and value and value != "REDACTED":
+            out.append((key, "REDACTED"))
+            counts["url_id"] += 1
+            changed = True
+        else:
+            out.append((key, value))
+    return parts._replace(query=urlencode(out, safe="/:")).geturl() if changed else url
+
+
+def _set_text(node: LexborNode, text: str) -> None:
+    for child in list(node.iter(include_text=True)):
+        child.decompose()
+    node.insert_child(text)
+
+
+def scrub_url(url: str) -> str:
+    """A URL for the manifest: ids in its query replaced."""
+    return _scrub_url(url, Counter())
