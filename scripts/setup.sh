@@ -17,7 +17,7 @@ apt_updated=""
 apt_install() {
   command -v apt-get >/dev/null 2>&1 || return 1
   if [ -z "$apt_updated" ]; then as_root apt-get update -qq >/dev/null || return 1; apt_updated=1; fi
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null 2>&1
 }
 with_timeout() {  # macOS has no `timeout` by default
   if command -v timeout >/dev/null 2>&1; then timeout "$@"; else shift; "$@"; fi
@@ -67,5 +67,11 @@ if ! found=$(.venv/bin/python -m bots.browser 2>/dev/null); then
       || { log "could not install a browser; install Chromium and set ORDERWATCH_BROWSER to it"; exit 1; }
   fi
   found=$(.venv/bin/python -m bots.browser) || { log "still no usable Chromium"; exit 1; }
+fi
+# 4. a Japanese font, so screenshots of amazon.co.jp pages are legible (optional: only where apt can)
+if command -v fc-list >/dev/null 2>&1 && [ -z "$(fc-list :lang=ja 2>/dev/null | head -n 1)" ] \
+   && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  apt_install fonts-ipafont-gothic && log "installed a Japanese font (fonts-ipafont-gothic)" \
+    || log "no Japanese font installed: screenshots show boxes instead of Japanese text"
 fi
 log "ready (browser: $found)"

@@ -1,0 +1,84 @@
+"""The HTML report as a person sees it in Chromium, and progress lines during a check."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser
+
+from orderwatch.progress import Progress
+
+from .conftest import cli_env
+
+
+@pytest.mark.browser
+def test_the_html_report_shows_findings_first_with_screenshots_then_orders_and_one_click(
+    browser: Browser, tmp_path: Path
+) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "orderwatch", "demo", "--report-html", "r.html"],
+        capture_output=True,
+        text=True,
+        env=cli_env(),
+        check=False,
+        timeout=120,
+    )
+    assert out.returncode == 1, out.stderr
+    html = Path("r.html").read_text()
+    assert "http" not in html.split("<body>")[0]  # nothing fetched: one self-contained file
+    page = browser.new_page()
+    page.goto(Path("r.html").resolve().as_uri())
+    assert page.locator("#status").inner_text() == "Something needs your attention"
+    findings, orders, one_click = (page.locator(s).bounding_box() for s in ("#findings", "#orders", "#one-click"))
+    assert findings and orders and one_click and findings["y"] < orders["y"] < one_click["y"]
+    cards = page.locator(".finding")
+    assert cards.count() == 2
+    assert "D01-2046175-3391842" in cards.nth(0).inner_text() and "What to do" in cards.nth(0).inner_text()
+    assert "one_click_enabled" in cards.nth(1).inner_text()
+    for i in range(2):  # each finding shows the page it came from
+        image = cards.nth(i).locator("img")
+        assert image.get_attribute("alt") == "Screenshot of the page this finding came from"
+        assert image.evaluate("img => img.complete && img.naturalWidth > 300")
+    assert page.locator("#orders tr").count() == 12  # header + the window's 11 orders
+    assert page.locator("#orders tr.flagged").count() == 1
+    assert "1-Click for the browser orderwatch signs in with: ON" in page.locator("#one-click").inner_text()
+
+
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_on_a_terminal_is_one_updating_line() -> None:
+    stream = _Tty()
+    progress = Progress(stream)
+    progress("order-history /your-orders/orders")
+    progress("one-click /cpe/yourpayments/settings/manageoneclick")
+    progress.done()
+    text = stream.getvalue()
+    assert text.count("\r\033[K") == 3 and "\n" not in text and "one-click" in text
+
+
+def test_progress_elsewhere_is_plain_lines_and_nothing_when_quiet() -> None:
+    stream = io.StringIO()
+    Progress(stream)("signing in")
+    assert stream.getvalue().endswith("] signing in\n") and "\r" not in stream.getvalue()
+    quiet = io.StringIO()
+    Progress(quiet, quiet=True)("signing in")
+    assert quiet.getvalue() == ""
+
+
+@pytest.mark.browser
+def test_a_check_shows_its_steps_unless_quiet() -> None:
+    run = [sys.executable, "-m", "orderwatch"]
+    loud = subprocess.run([*run, "demo"], capture_output=True, text=True, env=cli_env(), check=False, timeout=120)
+    steps = [line for line in loud.stderr.splitlines() if line.startswith("[")]
+    assert any("order-history" in s for s in steps) and any("one-click" in s for s in steps)
+    quiet = subprocess.run(
+        [*run, "--quiet", "demo"], capture_output=True, text=True, env=cli_env(), check=False, timeout=120
+    )
+    assert quiet.returncode == 1 and not [line for line in quiet.stderr.splitlines() if line.startswith("[")]

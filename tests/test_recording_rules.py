@@ -1,0 +1,92 @@
+"""The scrub rules of `orderwatch record`, one by one, and pages that still parse to the same orders."""
+
+from __future__ import annotations
+
+import pytest
+
+from orderwatch.parsers import parse_order_history
+from orderwatch.recording import RULES, scrub_page, scrub_url
+
+from .conftest import PEER_PAGES
+
+
+def _page(body: str) -> str:
+    return f"<html><head></head><body>{body}</body></html>"
+
+
+@pytest.mark.parametrize(
+    ("body", "secret", "rule"),
+    [
+        ('<span id="nav-link-accountList-nav-line-1">こんにちは, 山田 花子</span>', "山田 花子", "greeting_name"),
+        ('<span id="nav-link-accountList-nav-line-1">Hello, Alex</span>', "Alex", "greeting_name"),
+        (
+            '<div class="yohtmlc-recipient"><div class="a-size-base">山田 花子 様<br>東京都千代田区1-1</div></div>',
+            "千代田区",
+            "name_or_address_block",
+        ),
+        ("<p>お届け先: 鈴木 一郎 様</p>", "鈴木 一郎", "honorific_name"),
+        ("<p>Contact: hanako.yamada@example.net</p>", "hanako.yamada", "email"),
+        ('<a data-mail="hanako@example.co.jp">x</a>', "hanako@", "email"),
+        ("<p>電話番号: 090-1234-5678</p>", "1234-5678", "phone"),
+        ("<p>Phone: +1 206 555 0142</p>", "555 0142", "phone"),
+        ("<p>VISA 末尾 4242</p>", "4242", "card_digits"),
+        ("<p>Visa ending in 1881</p>", "1881", "card_digits"),
+        ("<p>ギフトカード番号 AQ7K-9XB2LM-PQRS</p>", "9XB2LM", "gift_card_code"),
+        ('<input type="hidden" name="anti-csrftoken-a2z" value="hEjq9F2kL0aQ==">', "hEjq9F2kL0aQ", "token_field"),
+        ('<input type="hidden" name="appActionToken" value="pj2Bj2FTSj3D">', "pj2Bj2FTSj3D", "token_field"),
+        ('<div data-session-id="133-4567890-1234567">x</div>', "133-4567890", "token_field"),
+        ('<script>var csrfToken = "a8F2kLm0Qz9x";</script>', "a8F2kLm0Qz9x", "token_in_script"),
+        ('<a href="/gp/buyagain?ats=eyJjdXN0b21lcklkIjoiQTI4NjBF&ref=x">again</a>', "eyJjdXN0", "url_id"),
+        (
+            '<a href="/hz/feedback?sellerID=A2RL5Y1PWI38L0&orderID=111-5474778-1481808">f</a>',
+            "A2RL5Y1PWI38L0",
+            "url_id",
+        ),
+    ],
+)
+def test_each_rule_removes_what_it_is_for(body: str, secret: str, rule: str) -> None:
+    scrubbed, counts = scrub_page(_page(body))
+    assert secret not in scrubbed
+    assert counts[rule] >= 1
+    assert rule in RULES
+
+
+def test_order_ids_dates_totals_and_asins_are_kept() -> None:
+    body = (
+        '<a href="/gp/your-account/order-details?orderID=249-3318462-7720615">注文番号 249-3318462-7720615</a>'
+        '<span>2026年11月25日</span><span>￥1,280</span><a href="/dp/B07TISSUE5">ティッシュ</a>'
+    )
+    scrubbed, counts = scrub_page(_page(body))
+    for kept in ("249-3318462-7720615", "2026年11月25日", "￥1,280", "/dp/B07TISSUE5"):
+        assert kept in scrubbed
+    assert sum(counts.values()) == 0
+
+
+def test_known_values_are_removed_everywhere_and_the_report_holds_only_counts() -> None:
+    scrubbed, counts = scrub_page(_page("<p>Taro Demo</p><img alt='Taro Demo'>"), known=("Taro Demo",))
+    assert "Taro Demo" not in scrubbed and counts["known_value"] == 2
+    assert all(isinstance(v, int) for v in counts.values())
+
+
+def test_manifest_urls_lose_their_ids() -> None:
+    url = "https://www.amazon.com/gp/buyagain?ats=secret-token&orderID=111-5474778-1481808"
+    assert scrub_url(url) == "https://www.amazon.com/gp/buyagain?ats=REDACTED&orderID=111-5474778-1481808"
+
+
+def test_every_real_order_page_still_parses_to_the_same_orders_after_scrubbing() -> None:
+    pages = sorted((PEER_PAGES / "amazon-com" / "orders").glob("order-history-*.html"))
+    if not pages:
+        pytest.skip("shared peer pages not present")
+    checked = 0
+    for path in pages:
+        html = path.read_text(encoding="utf-8")
+        try:
+            before = parse_order_history(html)
+        except Exception:  # the contradictory ten-orders page is not readable before scrubbing either
+            continue
+        after = parse_order_history(scrub_page(html)[0])
+        assert [(o.order_id, o.order_date, o.total) for o in after.orders] == [
+            (o.order_id, o.order_date, o.total) for o in before.orders
+        ], path.name
+        checked += 1
+    assert checked == 10
