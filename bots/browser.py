@@ -67,6 +67,11 @@ def find_browser(configured: Path | None = None, *, headed: bool = False, prefer
                 return Path(candidate)
     if playwright_browser_installed():
         return None
+    if headed:
+        raise UsageError(
+            "a visible browser window needs full Chromium or Google Chrome (the headless shell cannot show one): "
+            "install it (Debian: apt-get install chromium), set ORDERWATCH_BROWSER, or use --headless"
+        )
     raise UsageError(
         "no Chromium found: run scripts/setup.sh (it installs one), or set ORDERWATCH_BROWSER to a Chromium executable"
     )

@@ -131,35 +131,18 @@ def demo(
     yesterday with 1-Click, which the allowlist does not expect, and 1-Click is on: exit code 1.
     Nothing leaves this computer.
     """
-    from flows.session import CheckTarget
-    from flows.signin import Credentials
     from orderwatch.allowlist import load_allowlist
     from orderwatch.config import load_settings
-    from orderwatch.logs import register_secret
-    from orderwatch.marketplace import get_marketplace
-    from orderwatch.replay import DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET, ReplaySite
+    from orderwatch.replay import ReplaySite
     from orderwatch.replay.account import DEMO_DIR
 
     settings = load_settings(headed=headed or None)
-    for secret in (DEMO_PASSWORD, DEMO_TOTP_SECRET):  # public demo values, masked all the same
-        register_secret(secret)
-    session_file = settings.state_dir / "demo" / "session.json"
     if fresh_session:
-        session_file.unlink(missing_ok=True)
+        (settings.state_dir / "demo" / "session.json").unlink(missing_ok=True)
     allowlist = load_allowlist(DEMO_DIR / "allowlist.toml")
     today = as_of.date() if as_of else None
     with ReplaySite(as_of=today) as site:
-        target = CheckTarget(
-            market=get_marketplace("co.jp"),
-            base_url=site.base_url,
-            session_file=session_file,
-            creds=Credentials(DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET),
-            window_days=30,
-            timeout_s=settings.timeout_s,
-            today=site.as_of,
-            retry_backoff_s=settings.retry_backoff_s,
-            force_sign_in=force_sign_in,
-        )
+        target = demo_target(settings, site, force_sign_in)
         opts = RunOptions(
             runs_root=settings.data_dir / "demo" / "runs",
             history_dir=settings.data_dir / "demo",
@@ -250,6 +233,28 @@ def check(
         keep_days=settings.history_keep_days,
     )
     ctx.exit(_run(ctx, target, rules, opts))
+
+
+def demo_target(settings: Settings, site: Any, force_sign_in: bool = False) -> CheckTarget:
+    """The demo account on a started replay site, with the demo's own session file."""
+    from flows.session import CheckTarget
+    from flows.signin import Credentials
+    from orderwatch.logs import register_secret
+    from orderwatch.marketplace import get_marketplace
+    from orderwatch.replay import DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET
+
+    for secret in (DEMO_PASSWORD, DEMO_TOTP_SECRET):  # public demo values, masked all the same
+        register_secret(secret)
+    return CheckTarget(
+        get_marketplace("co.jp"),
+        site.base_url,
+        settings.state_dir / "demo" / "session.json",
+        Credentials(DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET),
+        timeout_s=settings.timeout_s,
+        today=site.as_of,
+        retry_backoff_s=settings.retry_backoff_s,
+        force_sign_in=force_sign_in,
+    )
 
 
 def account_target(
@@ -523,22 +528,10 @@ def _look_up(settings: Settings, order_ids: list[str], mail_date: Any, demo: boo
                 loopback,
                 target.market.host,
             )
-    from flows.session import CheckTarget
-    from flows.signin import Credentials
-    from orderwatch.marketplace import get_marketplace
-    from orderwatch.replay import DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET, ReplaySite
+    from orderwatch.replay import ReplaySite
 
     with ReplaySite() as site, RunLock(settings.state_dir / "demo"):
-        target = CheckTarget(
-            get_marketplace("co.jp"),
-            site.base_url,
-            settings.state_dir / "demo" / "session.json",
-            Credentials(DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET),
-            timeout_s=settings.timeout_s,
-            today=site.as_of,
-            retry_backoff_s=settings.retry_backoff_s,
-            force_sign_in=force_sign_in,
-        )
+        target = demo_target(settings, site, force_sign_in)
         outcome = with_browser(lambda b: look_up_orders(b, target, order_ids, mail_date), settings.browser, False, True)
         if site.ledger:
             raise OrderwatchError(f"the replay site recorded {len(site.ledger)} state-changing request(s)!")

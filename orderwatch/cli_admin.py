@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from orderwatch.cli import account_target, main
+from orderwatch.cli import account_target, demo_target, main
 from orderwatch.errors import OrderwatchError, UsageError
 from orderwatch.runner import with_browser
 
@@ -464,7 +464,7 @@ def record(
         from orderwatch.replay.account import DEMO_DIR
 
         with ReplaySite() as site:
-            target = _demo_target(settings, site)
+            target = demo_target(settings, site)
             opts = RunOptions(
                 runs_root=settings.data_dir / "demo" / "runs",
                 history_dir=settings.data_dir / "demo",
@@ -526,20 +526,3 @@ def record(
     )
     click.echo("Read the pages before you share them.")
     sys.exit(0 if report.status != "incomplete" else 3)
-
-
-def _demo_target(settings: Any, site: Any) -> Any:
-    from flows.session import CheckTarget
-    from flows.signin import Credentials
-    from orderwatch.marketplace import get_marketplace
-    from orderwatch.replay import DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET
-
-    return CheckTarget(
-        get_marketplace("co.jp"),
-        site.base_url,
-        settings.state_dir / "demo" / "session.json",
-        Credentials(DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET),
-        timeout_s=settings.timeout_s,
-        today=site.as_of,
-        retry_backoff_s=settings.retry_backoff_s,
-    )
