@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 import click
+from loguru import logger
 
 from orderwatch import __version__
 from orderwatch.errors import OrderwatchError, PageChangedError, UsageError
@@ -31,13 +32,24 @@ class _Group(click.Group):
     """Turns orderwatch's errors into their exit codes with a one-line message (no traceback)."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        from orderwatch.logs import mask
+
         try:
             return super().invoke(ctx)
         except OrderwatchError as exc:
-            from orderwatch.logs import mask
-
             click.echo(f"orderwatch: {mask(exc.message)}", err=True)
             ctx.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:  # a bug or an unforeseen failure: never exit 0 (clean) or 1 (findings)
+            logger.opt(exception=exc).debug("internal error")
+            first = (str(exc).splitlines() or [""])[0]
+            click.echo(
+                f"orderwatch: internal error ({exc.__class__.__name__}: {mask(first)[:200]}); "
+                "the check did not complete",
+                err=True,
+            )
+            ctx.exit(EXIT_INCOMPLETE)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

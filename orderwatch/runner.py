@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -93,12 +94,15 @@ def execute_check(target: CheckTarget, allowlist: Allowlist, opts: RunOptions) -
         ):
             if path is not None:
                 write_user_file(path, content)
-        with History.open(opts.history_dir) as history:
-            previous = [r.status for r in history.runs(limit=60)]
-            states = history.finding_states()
-            history.record_run(report, run_dir / "report.html", keep_days=opts.keep_days)
-            if opts.notify:
-                _notify(history, report, previous, states, opts)
+        try:
+            with History.open(opts.history_dir) as history:
+                previous = [r.status for r in history.runs(limit=60)]
+                states = history.finding_states()
+                history.record_run(report, run_dir / "report.html", keep_days=opts.keep_days)
+                if opts.notify:
+                    _notify(history, report, previous, states, opts)
+        except sqlite3.Error as exc:  # the report is written; the history is a convenience
+            logger.error("the run history could not be updated ({}); the report is in {}", exc, run_dir)
     return report, run_dir
 
 

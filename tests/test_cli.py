@@ -130,3 +130,13 @@ def test_a_second_check_while_one_runs_is_refused_with_a_clear_message(tmp_path:
     assert out.returncode == 3
     assert "another orderwatch run is using this account's session" in out.stderr and "pid" in out.stderr
     assert not (tmp_path / "xdg" / "data" / "orderwatch" / "runs").exists()  # refused before anything was written
+
+
+def test_an_unforeseen_failure_exits_3_never_clean_or_findings(tmp_path: Path) -> None:
+    # Given: a history database that is not a database at all
+    data = tmp_path / "xdg" / "data" / "orderwatch"
+    data.mkdir(parents=True)
+    (data / "history.sqlite3").write_bytes(b"this is not sqlite" * 100)
+    out = run("history")
+    assert out.returncode == 3
+    assert "internal error" in out.stderr and "Traceback" not in out.stderr
