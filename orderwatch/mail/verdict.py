@@ -117,15 +117,11 @@ def judge_mail(
             + (", every order number found in your account" if orders else "")
         )
     result = MailVerdict(verdict, sender, links, orders, reasons, lookup_error=lookup_error)
-    claimed = _claimed_market(facts) or market  # report to / sign in at the Amazon the mail claims to be
+    # phishing advice names the Amazon the mail pretends to be; advice about orders, the account's own
+    advice_market = (_claimed_market(facts) or market) if verdict == "phishing" else market
     found = [lk.order for lk in lookups if lk.order is not None]
-    result.advice = _advice(result, found, allowlist, market if v_is_account(result) else claimed, offline)
+    result.advice = _advice(result, found, allowlist, advice_market, offline)
     return result
-
-
-def v_is_account(v: MailVerdict) -> bool:
-    """Advice about found orders refers to the account's marketplace; about phishing, to the claimed one."""
-    return v.verdict != "phishing"
 
 
 def _claimed_market(facts: MailFacts) -> Marketplace | None:
