@@ -155,17 +155,15 @@ def demo(
     today = as_of.date() if as_of else None
     with ReplaySite(as_of=today) as site:
         target = demo_target(settings, site, force_sign_in)
-        opts = RunOptions(
-            runs_root=settings.data_dir / "demo" / "runs",
-            history_dir=settings.data_dir / "demo",
-            browser_path=settings.browser,
-            headed=headed,
-            loopback_only=True,
+        opts = run_options(
+            settings,
+            ctx,
+            demo=True,
+            loopback=True,
             report_json=report_json,
             report_md=report_md,
             report_html=report_html,
             trace=trace,
-            quiet=ctx.obj.get("quiet", False),
         )
         code = _run(ctx, target, allowlist, opts)
         if site.ledger:  # the bot must never reach a state-changing endpoint
@@ -229,22 +227,34 @@ def check(
     )
     rules = load_allowlist(settings.allowlist_path)
     target, loopback = account_target(settings, force_sign_in)
-    opts = RunOptions(
-        runs_root=settings.data_dir / "runs",
-        history_dir=settings.data_dir,
-        browser_path=settings.browser,
-        headed=settings.headed,
-        loopback_only=loopback,
+    opts = run_options(
+        settings,
+        ctx,
+        demo=False,
+        loopback=loopback,
         report_json=report_json,
         report_md=report_md,
         report_html=report_html,
         trace=trace,
-        quiet=ctx.obj.get("quiet", False),
-        notify=settings.notify,
-        notify_incomplete_after=settings.notify_incomplete_after,
-        keep_days=settings.history_keep_days,
     )
     ctx.exit(_run(ctx, target, rules, opts))
+
+
+def run_options(settings: Settings, ctx: click.Context, *, demo: bool, loopback: bool, **extra: Any) -> RunOptions:
+    """How the CLI runs a check: the demo keeps its runs and history apart and never notifies."""
+    root = settings.data_dir / "demo" if demo else settings.data_dir
+    options: dict[str, Any] = {
+        "runs_root": root / "runs",
+        "history_dir": root,
+        "browser_path": settings.browser,
+        "headed": settings.headed,
+        "loopback_only": loopback,
+        "quiet": ctx.obj.get("quiet", False),
+        "notify": () if demo else settings.notify,
+        "notify_incomplete_after": settings.notify_incomplete_after,
+        "keep_days": settings.history_keep_days,
+    }
+    return RunOptions(**(options | extra))
 
 
 def demo_target(settings: Settings, site: Any, force_sign_in: bool = False) -> CheckTarget:

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from orderwatch.cli import account_target, demo_target, main
+from orderwatch.cli import account_target, demo_target, main, run_options
 from orderwatch.errors import OrderwatchError, UsageError
 from orderwatch.runner import with_browser
 
@@ -452,7 +452,7 @@ def record(
     from orderwatch.allowlist import Allowlist, load_allowlist
     from orderwatch.config import load_settings, private_dir, write_private
     from orderwatch.recording import RULES, scrub_page, scrub_url
-    from orderwatch.runner import RunOptions, execute_check
+    from orderwatch.runner import execute_check
 
     settings = load_settings(
         base_url=None if demo else base_url, marketplace="co.jp" if demo else marketplace, allowlist=allowlist
@@ -465,27 +465,13 @@ def record(
 
         with ReplaySite() as site:
             target = demo_target(settings, site)
-            opts = RunOptions(
-                runs_root=settings.data_dir / "demo" / "runs",
-                history_dir=settings.data_dir / "demo",
-                browser_path=settings.browser,
-                loopback_only=True,
-                keep_html=True,
-                quiet=ctx.obj.get("quiet", False),
-            )
+            opts = run_options(settings, ctx, demo=True, loopback=True, keep_html=True, notify=())
             report, _ = execute_check(target, load_allowlist(DEMO_DIR / "allowlist.toml"), opts)
         known = (target.creds.email or "",)
     else:
         rules = load_allowlist(settings.allowlist_path) if settings.allowlist_path.exists() else Allowlist()
         target, loopback = account_target(settings)
-        opts = RunOptions(
-            runs_root=settings.data_dir / "runs",
-            history_dir=settings.data_dir,
-            browser_path=settings.browser,
-            loopback_only=loopback,
-            keep_html=True,
-            quiet=ctx.obj.get("quiet", False),
-        )
+        opts = run_options(settings, ctx, demo=False, loopback=loopback, keep_html=True, notify=())
         report, _ = execute_check(target, rules, opts)
         known = (target.creds.email or "",)
     folder = private_dir(out)
