@@ -80,7 +80,10 @@ def load_allowlist(path: Path) -> Allowlist:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise UsageError(f"{path}: allowlist file not found", file=str(path)) from None
+        raise UsageError(
+            f"{path}: allowlist file not found (`orderwatch init` creates a template; or pass --allowlist)",
+            file=str(path),
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path}: cannot read allowlist: {exc.__class__.__name__}", file=str(path)) from None
     return parse_allowlist(text, path)
