@@ -104,6 +104,7 @@ def doctor(launch: bool) -> None:
     line(*_doctor_credentials(settings))
     line(*_doctor_session(settings))
     line(*_doctor_last_run(settings.data_dir))
+    click.echo(f"INFO headed      {_headed_browser(settings.browser)}")
     click.echo(
         f"INFO notify       {len(settings.notify)} notification target(s) configured"
         + ("" if settings.notify else " (add apprise URLs as notify = [...] in config.toml)")
@@ -127,6 +128,17 @@ def _doctor_browser(configured: Path | None, launch: bool) -> tuple[bool, str, s
     except OrderwatchError as exc:
         return False, "browser", f"{name} did not start: {exc.message}"
     return True, "browser", f"{name} (started in {time.monotonic() - start:.1f} s)"
+
+
+def _headed_browser(configured: Path | None) -> str:
+    """Whether `orderwatch login --headed` can show a window (it needs full Chromium or Chrome)."""
+    from bots.browser import find_browser
+
+    try:
+        found = find_browser(configured, headed=True)
+    except UsageError:
+        return "no full Chromium for `login --headed` (Debian: apt-get install chromium); --headless works"
+    return f"`login --headed` will use {found or 'the Chromium Playwright downloaded'}"
 
 
 def _doctor_allowlist(path: Path) -> tuple[bool, str, str]:
