@@ -95,7 +95,10 @@ def test_sentinel_secrets_appear_nowhere(tmp_path: Path) -> None:
                 continue  # the session store holds the cookies by design (0600), never the credentials
             if value.encode() in files[name]:
                 leaks.append(f"{label} in {name}")
-    code_re = re.compile(rb"(?<![0-9])(" + b"|".join(c.encode() for c in codes) + rb")(?![0-9])")
+    # A typed code shows up as a value: otpCode=123456, "123456", >123456<, : 123456. (A bare 6-digit run
+    # inside a timestamp such as 348512.345 or a run folder name is not a leak and must not fail the test.)
+    alternatives = b"|".join(c.encode() for c in codes)
+    code_re = re.compile(rb"""(?:=|"|'|>|:\s?|\s)(""" + alternatives + rb""")(?:"|'|<|&|\s|$)""")
     for name in produced:
         if not name.endswith((".png", ".jpeg", ".jpg")) and code_re.search(files[name]):
             leaks.append(f"a one-time code in {name}")
