@@ -21,6 +21,7 @@ from orderwatch.diff import check_one_click, find_unexpected_orders
 from orderwatch.errors import CheckIncomplete, PageChangedError
 from orderwatch.models import DigitalOrderSummary, Order, OrderHistoryPage
 from orderwatch.parsers import parse_one_click, parse_order_history, parse_order_summary
+from orderwatch.parsers.order_summary import is_order_not_found
 from orderwatch.report import Report
 
 MAX_HISTORY_PAGES = 30
@@ -109,7 +110,23 @@ def _capture_orders(visit: AccountSession, today: date, since: date) -> list[Ord
 
 
 def _capture_summary(visit: AccountSession, order_id: str) -> DigitalOrderSummary:
-    summary = visit.read("order-summary", visit.pages.order_summary_url(order_id), parse_order_summary)
+    summary = read_digital_summary(visit, order_id)
+    if summary is None:  # the history lists it, so "no such order" means the page is not what we think
+        raise PageChangedError(
+            "order-summary", f"{order_id} is in the order history, but its summary says no such order"
+        )
+    return summary
+
+
+def read_digital_summary(visit: AccountSession, order_id: str) -> DigitalOrderSummary | None:
+    """The summary of a digital order, by id; None when the site says the account has no such order.
+    Raises PageChangedError when the page is unreadable or shows another order."""
+    visit.progress(f"order-summary {order_id}")
+    cap = visit.get(visit.pages.order_summary_url(order_id))
+    if is_order_not_found(cap.html):
+        logger.info("{}: not in the account", order_id)
+        return None
+    summary = visit.parse("order-summary", cap, parse_order_summary)
     if summary.order_id != order_id:
         raise PageChangedError("order-summary", f"asked for {order_id}, the page shows {summary.order_id}")
     return summary

@@ -13,12 +13,12 @@ from loguru import logger
 from playwright.sync_api import Browser
 from playwright.sync_api import Error as PlaywrightError
 
+from flows.check import read_digital_summary
 from flows.session import AccountSession, CheckTarget
 from orderwatch.errors import CheckIncomplete
 from orderwatch.mail.verdict import OrderLookup
 from orderwatch.models import Order
-from orderwatch.parsers import parse_order_history, parse_order_summary
-from orderwatch.parsers.order_summary import is_order_not_found
+from orderwatch.parsers import parse_order_history
 
 MAX_PAGES = 30
 LOOK_BACK = timedelta(days=60)  # an order mail arrives within days of the order
@@ -65,13 +65,8 @@ def look_up_orders(
 
 
 def _digital(session: AccountSession, order_id: str) -> Order | None:
-    url = session.pages.order_summary_url(order_id)
-    cap = session.get(url)
-    if is_order_not_found(cap.html):
-        logger.info("{}: not in the account", order_id)
-        return None
-    summary = session.parse("order-summary", cap, parse_order_summary)
-    if summary.order_id != order_id:
+    summary = read_digital_summary(session, order_id)
+    if summary is None:
         return None
     return Order(summary.order_id, summary.order_date, summary.total, True, summary.items)
 

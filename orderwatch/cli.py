@@ -395,7 +395,7 @@ def parse(files: tuple[Path, ...], kind: str, marketplace: str) -> None:
             html = path.read_text(encoding="utf-8", errors="replace")
         except OSError as exc:
             click.echo(f"orderwatch: {path}: cannot open: {exc.strerror}", err=True)
-            code = max(code, EXIT_USAGE) if code != EXIT_INCOMPLETE else code
+            code = max(code, EXIT_USAGE)
             continue
         try:
             out: dict[str, Any] = {"page": kind, "file": str(path)}

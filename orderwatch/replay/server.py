@@ -126,6 +126,7 @@ class ReplaySite:
             raise ValueError(f"unknown faults {sorted(unknown)}; known: {sorted(FAULTS)}")
         self.faults = frozenset(self.faults)
         self.history_pages_served = 0
+        self.history_failures = 0
         self.session_not_before_ms = 0
         if self.as_of is None:
             self.as_of = datetime.now(ZoneInfo("Asia/Tokyo")).date()
@@ -485,8 +486,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _order_history_fault(self) -> bool:
         """Serve the faults of the order-history page; True when one was served."""
         faults = self.site.faults
-        if "orders-500" in faults or ("orders-500-once" in faults and not getattr(self.site, "_failed_once", False)):
-            self.site._failed_once = True  # type: ignore[attr-defined]
+        if "orders-500" in faults or ("orders-500-once" in faults and self.site.history_failures == 0):
+            self.site.history_failures += 1
             self._send("<html><body><h1>500 Internal Server Error</h1></body></html>", HTTPStatus.INTERNAL_SERVER_ERROR)
             return True
         if "orders-slow" in faults:
