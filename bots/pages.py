@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 import time
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urljoin, urlsplit
 
 from loguru import logger
 from playwright.sync_api import Error as PlaywrightError
@@ -60,8 +60,20 @@ class AccountPages:
         if response.request.is_navigation_request() and response.frame == self.page.main_frame:
             self._last_status = response.status
 
-    def order_history_url(self, time_filter: str, start_index: int) -> str:
-        return f"{self.base_url}{ORDER_HISTORY}?" + urlencode({"timeFilter": time_filter, "startIndex": start_index})
+    def order_history_url(self, time_filter: str) -> str:
+        """The first page of the order history for ``time_filter``. Later pages are reached by the page's
+        own next link (``history_link``): the site has changed how it numbers pages (startIndex=10 →
+        page=1), so the bot never computes them."""
+        return f"{self.base_url}{ORDER_HISTORY}?" + urlencode({"timeFilter": time_filter})
+
+    def history_link(self, href: str) -> str | None:
+        """The absolute URL of an order-history link found on a page, or None when it leads anywhere but
+        the order history of this site."""
+        url = urljoin(self.base_url + ORDER_HISTORY, href)
+        parts, base = urlsplit(url), urlsplit(self.base_url)
+        if (parts.scheme, parts.netloc) != (base.scheme, base.netloc) or parts.path.rstrip("/") != ORDER_HISTORY:
+            return None
+        return url
 
     def order_summary_url(self, order_id: str) -> str:
         return f"{self.base_url}{ORDER_SUMMARY}?" + urlencode({"ie": "UTF8", "orderID": order_id})

@@ -2,13 +2,21 @@
 window, the digital order summaries and the 1-Click page, parse them, decide findings, report.
 
 Navigation: bots/pages.py · parsing: orderwatch/parsers · findings: orderwatch/diff.py.
+
+A page that cannot be read (layout drift, no answer, a request the guard refused) is recorded as
+unread and the run goes on with the next page: what was read is never thrown away. A stop that no
+later page could get past (sign-in needs a person, the browser died) ends the reading; the findings
+of everything read before it are still decided and reported.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from loguru import logger
@@ -18,13 +26,16 @@ from playwright.sync_api import Error as PlaywrightError
 from flows.session import AccountSession, CheckTarget
 from orderwatch.allowlist import Allowlist
 from orderwatch.diff import check_one_click, find_unexpected_orders
-from orderwatch.errors import CheckIncomplete, PageChangedError
+from orderwatch.errors import CheckIncomplete, GuardBlockedError, PageChangedError, SiteUnreachableError
 from orderwatch.models import DigitalOrderSummary, Order, OrderHistoryPage
 from orderwatch.parsers import parse_one_click, parse_order_history, parse_order_summary
 from orderwatch.parsers.order_summary import is_order_not_found
-from orderwatch.report import Report
+from orderwatch.report import Report, UnreadPage
 
 MAX_HISTORY_PAGES = 30
+# Failures of one page: the page is recorded as unread and the run goes on with the next one.
+PAGE_ERRORS = (PageChangedError, SiteUnreachableError, GuardBlockedError)
+T = TypeVar("T")
 
 
 def run_check(
@@ -39,78 +50,164 @@ def run_check(
     keep_html: bool = False,
 ) -> Report:
     """Run the whole check in a fresh context of ``browser``. Never raises CheckIncomplete: the
-    report's ``error`` and status "incomplete" carry it (and its exit code 3)."""
+    report's ``unread`` pages and ``error`` carry it, and its status says what the exit code is."""
     today = target.today or datetime.now(ZoneInfo(target.market.timezone)).date()
     since = today - timedelta(days=target.window_days)
     report = Report(target.market.code, target.base_url, today, since, datetime.now().astimezone())
-    visit = AccountSession(
+    session = AccountSession(
         browser, target, run_dir, trace=trace, progress=progress, screenshots=screenshots, keep_html=keep_html
     )
+    history_read = False
     try:
-        orders = _capture_orders(visit, today, since)
-        report.orders = orders
-        report.summaries = {
-            o.order_id: _capture_summary(visit, o.order_id) for o in orders if o.is_digital and not o.cancelled
-        }
-        report.one_click = visit.read("one-click", visit.pages.one_click_url(), parse_one_click)
-        report.findings = find_unexpected_orders(orders, report.summaries, allowlist, target.market, today)
-        report.findings += check_one_click(report.one_click, allowlist, target.market)
-        visit.save_session()
-    except CheckIncomplete as exc:
-        logger.error("check incomplete: {}", exc.message)
-        report.error = {"reason": getattr(exc, "state", None) or exc.reason, "message": exc.message}
+        history_read = _read_orders(session, report, since)
+        for order in report.orders:
+            if order.is_digital and not order.cancelled:
+                oid = order.order_id
+                url = session.pages.order_summary_url(oid)
+                summary = _attempt(report, "order-summary", url, partial(_capture_summary, session, oid), order_id=oid)
+                if summary is not None:
+                    report.summaries[oid] = summary
+        url = session.pages.one_click_url()
+        report.one_click = _attempt(report, "one-click", url, lambda: session.read("one-click", url, parse_one_click))
+        session.save_session()
+    except CheckIncomplete as exc:  # sign-in needs a person, a refused sign-in: no later page can be read
+        logger.error("check stopped: {}", exc.message)
+        report.error = {"reason": _reason(exc), "message": exc.message}
     except PlaywrightError as exc:  # an element that never came, a crashed page: still a report, never clean
         first_line = (str(exc).splitlines() or [exc.__class__.__name__])[0]
         logger.error("browser error: {}", first_line)
         report.error = {"reason": "browser_error", "message": f"the browser failed during the check: {first_line}"}
     finally:
-        report.signed_in, report.pages_read, report.captures = visit.signed_in, visit.pages_read, visit.captures
-        report.guard_blocked = [e.to_json() for e in visit.guard.blocked]
+        _mark_not_reached(report, session, history_read)
+        unread_summaries = frozenset(u.order_id for u in report.unread if u.kind == "order-summary" and u.order_id)
+        report.findings = find_unexpected_orders(
+            report.orders, report.summaries, allowlist, target.market, today, unread_summaries
+        )
+        if report.one_click is not None:
+            report.findings += check_one_click(report.one_click, allowlist, target.market)
+        report.signed_in, report.pages_read, report.captures = session.signed_in, session.pages_read, session.captures
+        report.guard_blocked = [e.to_json() for e in session.guard.blocked]
         report.finished_at = datetime.now().astimezone()
-        visit.close()
+        session.close()
     return report
+
+
+def _reason(exc: CheckIncomplete) -> str:
+    state = getattr(exc, "state", None)
+    return state if isinstance(state, str) else exc.reason
+
+
+def _path(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _attempt(report: Report, kind: str, url: str, read: Callable[[], T], *, order_id: str | None = None) -> T | None:
+    """``read()``; when the page cannot be read, record it in the report and return None. Failures that
+    no later page could get past are recorded too, then raised to end the run."""
+    try:
+        return read()
+    except PAGE_ERRORS as exc:
+        logger.error("{} not read: {}", kind, exc.message)
+        snapshot = exc.snapshot if isinstance(exc, PageChangedError) else None
+        where = str(exc.meta.get("url") or url)
+        report.mark_unread(UnreadPage(kind, _path(where), exc.reason, exc.message, order_id, snapshot))
+        return None
+    except CheckIncomplete as exc:
+        report.mark_unread(UnreadPage(kind, _path(url), _reason(exc), exc.message, order_id))
+        raise
+    except PlaywrightError as exc:
+        first_line = (str(exc).splitlines() or [exc.__class__.__name__])[0]
+        message = f"the browser failed reading this page: {first_line}"
+        report.mark_unread(UnreadPage(kind, _path(url), "browser_error", message, order_id))
+        raise
+
+
+def _mark_not_reached(report: Report, session: AccountSession, history_read: bool) -> None:
+    """Name the pages the run meant to read but never tried because it stopped early."""
+    tried = {(u.kind, u.order_id) for u in report.unread}
+    message = "not read: the run stopped before this page"
+    if not history_read and not any(kind == "order-history" for kind, _ in tried):
+        url = _path(session.pages.order_history_url(_time_filter((report.today - report.since).days)))
+        report.mark_unread(UnreadPage("order-history", url, "not_reached", message))
+    for order in report.orders:
+        oid = order.order_id
+        wanted = order.is_digital and not order.cancelled
+        if wanted and oid not in report.summaries and ("order-summary", oid) not in tried:
+            url = _path(session.pages.order_summary_url(oid))
+            report.mark_unread(UnreadPage("order-summary", url, "not_reached", message, oid))
+    if report.one_click is None and ("one-click", None) not in tried:
+        report.mark_unread(UnreadPage("one-click", _path(session.pages.one_click_url()), "not_reached", message))
 
 
 def _time_filter(window_days: int) -> str:
     return "last30" if window_days <= 30 else "months-3" if window_days <= 90 else "year"
 
 
-def _capture_orders(visit: AccountSession, today: date, since: date) -> list[Order]:
-    """Page through the history until the orders are older than ``since`` (or there is no next page)."""
+def _read_orders(session: AccountSession, report: Report, since: date) -> bool:
+    """Read the history until the orders are older than ``since`` (or it ends), keeping every order in the
+    window in ``report.orders`` as soon as its page is read. True when the whole window was read."""
+    today = report.today
     filters = [_time_filter((today - since).days)]
     if filters[0] == "year":
         filters = [f"year-{y}" for y in range(today.year, since.year - 1, -1)]
     found: dict[str, Order] = {}
     for time_filter in filters:
-        start = 0
-        for _ in range(MAX_HISTORY_PAGES):
-            url = visit.pages.order_history_url(time_filter, start)
-            page: OrderHistoryPage = visit.read("order-history", url, parse_order_history)
+        first_url = session.pages.order_history_url(time_filter)
+        pages = history_pages(session, time_filter)
+        while True:
+            unread_before = len(report.unread)
+            page = _attempt(report, "order-history", first_url, partial(next, pages, None))
+            if len(report.unread) > unread_before:
+                return False  # this page could not be read: the next link is unknown, the window not covered
+            if page is None:
+                break
             for order in page.orders:
                 if order.order_date >= since:
                     found.setdefault(order.order_id, order)
-            logger.info("order history {} from {}: {} orders", time_filter, start, len(page.orders))
-            if not page.orders:
+            report.orders = sorted(found.values(), key=lambda o: (o.order_date, o.order_id), reverse=True)
+            if not page.orders or min(o.order_date for o in page.orders) < since:
                 break
-            oldest = min(o.order_date for o in page.orders)
-            if oldest < since:
-                break
-            if not page.has_next_page:
-                if page.declared_count is not None and page.declared_count > start + len(page.orders):
-                    raise PageChangedError(
-                        "order-history",
-                        f"the page declares {page.declared_count} orders but offers no next page "
-                        f"after {start + len(page.orders)}",
-                    )
-                break
-            start += len(page.orders)
-        else:
-            raise CheckIncomplete(f"order history did not end within {MAX_HISTORY_PAGES} pages")
-    return sorted(found.values(), key=lambda o: (o.order_date, o.order_id), reverse=True)
+    return True
 
 
-def _capture_summary(visit: AccountSession, order_id: str) -> DigitalOrderSummary:
-    summary = read_digital_summary(visit, order_id)
+def history_pages(session: AccountSession, time_filter: str) -> Iterator[OrderHistoryPage]:
+    """The pages of the order history for ``time_filter``, first to last, each reached by the previous
+    page's own next link. A page that cannot be read raises (its URL in the error's ``meta["url"]``)."""
+    url = session.pages.order_history_url(time_filter)
+    seen: set[str] = set()
+    read = 0
+    for _ in range(MAX_HISTORY_PAGES):
+        try:
+            page: OrderHistoryPage = session.read("order-history", url, parse_order_history)
+        except CheckIncomplete as exc:
+            exc.meta.setdefault("url", url)
+            raise
+        logger.info("order history {}: {} orders", _path(url), len(page.orders))
+        yield page
+        read += len(page.orders)
+        if page.next_page_url is None:
+            if page.declared_count is not None and page.declared_count > read:
+                raise PageChangedError(
+                    "order-history",
+                    f"the page declares {page.declared_count} orders but offers no next page after {read}",
+                    url=url,
+                )
+            return
+        seen.add(url)
+        following = session.pages.history_link(page.next_page_url)
+        if following is None:
+            raise PageChangedError(
+                "order-history", f"the next-page link leads outside the order history ({page.next_page_url[:80]})"
+            )
+        if following in seen:
+            raise PageChangedError("order-history", "the next-page link points back to a page already read", url=url)
+        url = following
+    raise PageChangedError("order-history", f"the order history did not end within {MAX_HISTORY_PAGES} pages", url=url)
+
+
+def _capture_summary(session: AccountSession, order_id: str) -> DigitalOrderSummary:
+    summary = read_digital_summary(session, order_id)
     if summary is None:  # the history lists it, so "no such order" means the page is not what we think
         raise PageChangedError(
             "order-summary", f"{order_id} is in the order history, but its summary says no such order"
@@ -118,15 +215,18 @@ def _capture_summary(visit: AccountSession, order_id: str) -> DigitalOrderSummar
     return summary
 
 
-def read_digital_summary(visit: AccountSession, order_id: str) -> DigitalOrderSummary | None:
-    """The summary of a digital order, by id; None when the site says the account has no such order.
-    Raises PageChangedError when the page is unreadable or shows another order."""
-    visit.progress(f"order-summary {order_id}")
-    cap = visit.get(visit.pages.order_summary_url(order_id))
+def read_digital_summary(session: AccountSession, order_id: str) -> DigitalOrderSummary | None:
+    """The summary of a digital order, by id, in whichever template the site shows (the legacy digital
+    summary, or the unified order details it may redirect to); None when the site says the account has no
+    such order. Raises PageChangedError when the page is unreadable or shows another order."""
+    session.progress(f"order-summary {order_id}")
+    cap = session.get(session.pages.order_summary_url(order_id))
     if is_order_not_found(cap.html):
         logger.info("{}: not in the account", order_id)
         return None
-    summary = visit.parse("order-summary", cap, parse_order_summary)
+    summary = session.parse("order-summary", cap, parse_order_summary, label=order_id)
     if summary.order_id != order_id:
-        raise PageChangedError("order-summary", f"asked for {order_id}, the page shows {summary.order_id}")
+        exc = PageChangedError("order-summary", f"asked for {order_id}, the page shows {summary.order_id}")
+        exc.snapshot = session.snapshot("order-summary", cap, label=order_id)
+        raise exc
     return summary

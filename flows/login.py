@@ -41,7 +41,7 @@ def wait_for_person(
     try:
         page = context.new_page()
         pages = AccountPages(page, target.base_url, target.market, target.timeout_s, backoff_s=target.retry_backoff_s)
-        url = pages.order_history_url("last30", 0)
+        url = pages.order_history_url("last30")
         pages.open(url)
         deadline = time.monotonic() + timeout_s
         last = None

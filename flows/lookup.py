@@ -13,14 +13,12 @@ from loguru import logger
 from playwright.sync_api import Browser
 from playwright.sync_api import Error as PlaywrightError
 
-from flows.check import read_digital_summary
+from flows.check import history_pages, read_digital_summary
 from flows.session import AccountSession, CheckTarget
 from orderwatch.errors import CheckIncomplete
 from orderwatch.mail.verdict import OrderLookup
 from orderwatch.models import Order
-from orderwatch.parsers import parse_order_history
 
-MAX_PAGES = 30
 LOOK_BACK = timedelta(days=60)  # an order mail arrives within days of the order
 
 
@@ -78,18 +76,14 @@ def _physical(session: AccountSession, order_ids: list[str], around: date) -> di
     found: dict[str, Order | None] = {}
     years = [around.year] + ([around.year - 1] if (around - LOOK_BACK).year < around.year else [])
     for year in years:
-        start = 0
-        for _ in range(MAX_PAGES):
-            url = session.pages.order_history_url(f"year-{year}", start)
-            page = session.read("order-history", url, parse_order_history)
+        for page in history_pages(session, f"year-{year}"):
             for order in page.orders:
                 if order.order_id in wanted:
                     found[order.order_id] = order
-            if wanted <= set(found) or not page.orders or not page.has_next_page:
+            if wanted <= set(found) or not page.orders:
                 break
             if min(o.order_date for o in page.orders) < around - LOOK_BACK:
                 break
-            start += len(page.orders)
         if wanted <= set(found):
             break
     return {oid: found.get(oid) for oid in order_ids}

@@ -183,12 +183,12 @@ class AccountSession:
         self.progress(f"{kind} {parts.path}" + (f"?{parts.query}" if parts.query else ""))
         return self.parse(kind, self.get(url), parse)
 
-    def parse(self, kind: str, cap: Captured, parse: Callable[[str, str], T]) -> T:
-        """Parse a captured page; a PageChangedError gets a snapshot of the page."""
+    def parse(self, kind: str, cap: Captured, parse: Callable[[str, str], T], *, label: str | None = None) -> T:
+        """Parse a captured page; a PageChangedError gets a snapshot of the page (named by ``label``)."""
         try:
             result = parse(cap.html, self.target.market.code)
         except PageChangedError as exc:
-            exc.snapshot = self.snapshot(kind, cap)
+            exc.snapshot = self.snapshot(kind, cap, label=label)
             raise
         parts = urlsplit(cap.url)
         self.pages_read.append(parts.path + (f"?{parts.query}" if parts.query else ""))
@@ -208,10 +208,17 @@ class AccountSession:
         self.captures.append(capture)
         return result
 
-    def snapshot(self, kind: str, cap: Captured) -> Path | None:
+    def snapshot(self, kind: str, cap: Captured, *, label: str | None = None) -> Path | None:
+        """Save the page (HTML and a screenshot) in the run folder: snapshots/KIND[-LABEL][-N].html. Several
+        unreadable pages of one kind each keep their own file."""
         if self.run_dir is None:
             return None
-        path = self.run_dir / "snapshots" / f"{kind}.html"
+        stem = f"{kind}-{label}" if label else kind
+        path = self.run_dir / "snapshots" / f"{stem}.html"
+        n = 1
+        while path.exists():
+            n += 1
+            path = path.with_name(f"{stem}-{n}.html")
         write_private(path, f"<!-- {cap.url.split('?')[0]} -->\n{cap.html}")
         try:
             self.page.screenshot(path=str(path.with_suffix(".png")), full_page=True)

@@ -278,7 +278,7 @@ def login(headed: bool, base_url: str | None, marketplace: str | None, wait_minu
 
     def automatic(browser: Any) -> str:
         with AccountSession(browser, target) as session:
-            session.get(session.pages.order_history_url("last30", 0))
+            session.get(session.pages.order_history_url("last30"))
             session.save_session()
             return session.signed_in
 

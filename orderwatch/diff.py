@@ -57,18 +57,25 @@ def find_unexpected_orders(
     allowlist: Allowlist,
     market: Marketplace,
     today: date,
+    unread_summaries: frozenset[str] = frozenset(),
 ) -> list[Finding]:
+    """One finding per unexpected order. An order is judged from its history card; its summary, when
+    it was read, adds how it was paid. ``unread_summaries``: digital orders whose summary page could not
+    be read — they are still reported, and the message says the payment details are missing."""
     findings = []
     for order in orders:
         reason = why_unexpected(order, allowlist)
         if reason is None:
             continue
+        message = _order_sentence(order, summaries.get(order.order_id), today) + f" — {reason}."
+        if order.order_id in unread_summaries and order.order_id not in summaries:
+            message += " Payment details could not be read (its order summary page could not be read)."
         findings.append(
             Finding(
                 kind="unexpected_order",
                 severity="high",
                 subject=order.order_id,
-                message=_order_sentence(order, summaries.get(order.order_id), today) + f" — {reason}.",
+                message=message,
                 advice=order_advice(order, market),
             )
         )
@@ -123,7 +130,7 @@ def _order_sentence(order: Order, summary: DigitalOrderSummary | None, today: da
     if order.total is not None:
         text += f", total {order.total.display()}"
     if summary is not None and summary.payments:
-        text += ", paid with " + " + ".join(f"{p.method} {p.amount.display()}" for p in summary.payments)
+        text += ", paid with " + " + ".join(p.display() for p in summary.payments)
     return text
 
 

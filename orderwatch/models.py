@@ -55,16 +55,25 @@ class Order:
 class OrderHistoryPage:
     marketplace: str
     orders: tuple[Order, ...]
-    declared_count: int | None  # the page's own "N件の注文" / "N orders"
+    declared_count: int | None  # the page's own "N件の注文" / "N orders" / "229 Bestellungen"
     has_next_page: bool = False
+    next_page_url: str | None = None  # the page's own "next" link, as written (follow it; never compute it)
 
 
 @dataclass(frozen=True, slots=True)
 class Payment:
-    """One line of "how it was paid" on a digital order summary (points, gift card, card)."""
+    """One line of "how it was paid" on a digital order summary: a card ("Mastercard ending in 0000"),
+    points, a gift card or a credit ("1 Audible Credit"), as the page names it."""
 
     method: str
-    amount: Money
+    amount: Money | None = None  # None when the page does not say how much went through this method
+
+    def to_json(self) -> dict[str, str | None]:
+        money = self.amount.to_json() if self.amount else {"amount": None, "currency": None}
+        return {"method": self.method, **money}
+
+    def display(self) -> str:
+        return f"{self.method} {self.amount.display()}" if self.amount else self.method
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +84,7 @@ class DigitalOrderSummary:
     items: tuple[Item, ...]
     total: Money
     payments: tuple[Payment, ...] = field(default=())
+    template: str = "legacy"  # "legacy" (/gp/digital/your-account/order-summary.html) | "unified" (order-details)
 
 
 @dataclass(frozen=True, slots=True)

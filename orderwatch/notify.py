@@ -42,7 +42,7 @@ def decide(
         if status != "incomplete":
             break
         earlier_incomplete += 1
-    if report.status == "incomplete":
+    if report.incomplete:
         if earlier_incomplete + 1 == incomplete_after:
             reason = (report.error or {}).get("message", "unknown reason")
             title = title or f"orderwatch: the check could not be completed {incomplete_after} times in a row"
@@ -55,6 +55,9 @@ def decide(
         lines.append("Nothing unexpected in the account any more.")
     if not title:
         return None
+    if report.incomplete and report.unread:
+        lines += ["", "Not read in this run (so this is not an all-clear for them):"]
+        lines += [f"- {u.label()}: {u.message}" for u in report.unread]
     return Notice(title, "\n".join(lines).strip(), [(f.kind, f.subject) for f in new])
 
 

@@ -14,6 +14,56 @@ from orderwatch.models import DigitalOrderSummary, OneClickSettings, Order, Page
 Status = Literal["clean", "findings", "incomplete"]
 EXIT_CODES: dict[Status, int] = {"clean": 0, "findings": 1, "incomplete": 3}
 
+# What the user can do about a page that could not be read, by reason (the reasons of orderwatch.errors).
+NEXT_STEP = {
+    "page_changed": (
+        "The page did not look as orderwatch expects (the site may have changed it). Open it yourself — type "
+        "the address, do not follow links in mails — and check it by eye; the page as orderwatch saw it is "
+        "saved in the snapshot. If this repeats, update orderwatch or send the snapshot with a bug report."
+    ),
+    "site_unreachable": (
+        "The site did not answer in time (tried three times). The next run tries again; if this repeats, "
+        "check the machine's network."
+    ),
+    "guard_blocked": (
+        "The page tried to send a request orderwatch never sends (a purchase, a setting change, an off-site "
+        "address); nothing was sent. Look at the page yourself by typing the address."
+    ),
+    "browser_error": "The browser failed while reading the page. The next run tries again.",
+    "not_reached": "The run stopped before this page (see the reason above); the next run reads it again.",
+}
+DEFAULT_NEXT_STEP = "The next run tries again; see the reason above for what to do first."
+
+
+@dataclass(frozen=True, slots=True)
+class UnreadPage:
+    """A page the run could not read: which, why, the snapshot saved of it, and what the user can do."""
+
+    kind: str  # order-history | order-summary | one-click
+    url: str  # path and query on the site
+    reason: str  # page_changed | site_unreachable | guard_blocked | browser_error | not_reached | a sign-in state
+    message: str
+    order_id: str | None = None
+    snapshot: Path | None = None
+
+    @property
+    def next_step(self) -> str:
+        return NEXT_STEP.get(self.reason, DEFAULT_NEXT_STEP)
+
+    def label(self) -> str:
+        return f"{self.kind} {self.order_id}" if self.order_id else self.kind
+
+    def to_json(self) -> dict[str, str | None]:
+        return {
+            "kind": self.kind,
+            "url": self.url,
+            "order_id": self.order_id,
+            "reason": self.reason,
+            "message": self.message,
+            "snapshot": str(self.snapshot) if self.snapshot else None,
+            "next_step": self.next_step,
+        }
+
 
 @dataclass
 class Report:
@@ -27,17 +77,38 @@ class Report:
     summaries: dict[str, DigitalOrderSummary] = field(default_factory=dict)
     one_click: OneClickSettings | None = None
     findings: list[Finding] = field(default_factory=list)
-    error: dict[str, str] | None = None  # {"reason", "message"} when the check could not be completed
+    error: dict[str, str] | None = None  # {"reason", "message"}: the first thing that kept the run from completing
+    unread: list[UnreadPage] = field(default_factory=list)  # every page that could not be read, and why
     pages_read: list[str] = field(default_factory=list)
     signed_in: Literal["reused_session", "signed_in", "not_signed_in"] = "not_signed_in"
     guard_blocked: list[dict[str, str]] = field(default_factory=list)
     captures: list[PageCapture] = field(default_factory=list)  # pages read (screenshots for the HTML report)
 
     @property
+    def incomplete(self) -> bool:
+        """True when any page was not read: never an all-clear, even when what was read looks fine."""
+        return self.error is not None or bool(self.unread) or self.one_click is None
+
+    @property
     def status(self) -> Status:
-        if self.error is not None or self.one_click is None:
-            return "incomplete"
-        return "findings" if self.findings else "clean"
+        """findings (exit 1) whenever something was found, even if other pages could not be read — the
+        report then also says what is missing; incomplete (exit 3) when nothing was found but not
+        everything was read; clean (exit 0) only when every page was read and nothing was found."""
+        if self.findings:
+            return "findings"
+        return "incomplete" if self.incomplete else "clean"
+
+    def mark_unread(self, page: UnreadPage) -> None:
+        """Record a page that could not be read; the first one becomes the run's reason."""
+        self.unread.append(page)
+        if self.error is None:
+            self.error = {"reason": page.reason, "message": page.message}
+
+    def incomplete_json(self) -> dict[str, Any] | None:
+        if not self.incomplete:
+            return None
+        error = self.error or {"reason": "incomplete", "message": "not every page was read"}
+        return {"reason": error["reason"], "message": error["message"], "pages": [u.to_json() for u in self.unread]}
 
     @property
     def exit_code(self) -> int:
@@ -54,6 +125,7 @@ def to_json(report: Report) -> dict[str, Any]:
         "finished_at": report.finished_at.isoformat(timespec="seconds") if report.finished_at else None,
         "signed_in": report.signed_in,
         "error": report.error,
+        "incomplete": report.incomplete_json(),
         "findings": [f.to_json() for f in report.findings],
         "orders": [_order_json(o, report.summaries.get(o.order_id)) for o in report.orders],
         "one_click": {"enabled": report.one_click.enabled} if report.one_click else None,
@@ -69,7 +141,7 @@ def dumps(report: Report) -> str:
 def _order_json(order: Order, summary: DigitalOrderSummary | None) -> dict[str, Any]:
     out = order.to_json()
     if summary is not None:
-        out["payments"] = [{"method": p.method, **p.amount.to_json()} for p in summary.payments]
+        out["payments"] = [p.to_json() for p in summary.payments]
     return out
 
 
@@ -78,14 +150,23 @@ _HEADLINE: dict[Status, str] = {
     "findings": "Something needs your attention",
     "incomplete": "The check could not be completed — this is NOT an all-clear",
 }
+_HEADLINE_FINDINGS_INCOMPLETE = (
+    "Something needs your attention — and not every page could be read, so this is NOT an all-clear for the rest"
+)
+
+
+def headline(report: Report) -> str:
+    if report.status == "findings" and report.incomplete:
+        return _HEADLINE_FINDINGS_INCOMPLETE
+    return _HEADLINE[report.status]
 
 
 def render_terminal(report: Report) -> str:
     lines = [
         f"orderwatch — amazon.{report.marketplace} — {report.since.isoformat()} to {report.today.isoformat()}",
-        f"{_HEADLINE[report.status]}.",
+        f"{headline(report)}.",
     ]
-    if report.error:
+    if report.error and not report.unread:  # the run stopped before any page (sign-in, browser)
         lines += ["", f"  reason: {report.error['reason']}", f"  {report.error['message']}"]
     for f in report.findings:
         lines += [
@@ -94,6 +175,7 @@ def render_terminal(report: Report) -> str:
             f"  {f.message}",
             f"  What to do: {f.advice}",
         ]
+    lines += _unread_lines(report)
     lines.append("")
     if report.orders or report.status != "incomplete":
         digital = sum(o.is_digital for o in report.orders)
@@ -102,6 +184,18 @@ def render_terminal(report: Report) -> str:
         lines.append(f"1-Click for this browser: {'ON' if report.one_click.enabled else 'off'}.")
     lines += _guard_lines(report)
     return "\n".join(lines) + "\n"
+
+
+def _unread_lines(report: Report) -> list[str]:
+    if not report.unread:
+        return []
+    out = ["", f"Could not be read ({len(report.unread)}):"]
+    for u in report.unread:
+        out.append(f"  - {u.label()} ({u.reason}): {u.message}")
+        if u.snapshot is not None:
+            out.append(f"    Snapshot: {u.snapshot}")
+        out.append(f"    Next step: {u.next_step}")
+    return out
 
 
 def _guard_lines(report: Report) -> list[str]:
@@ -118,13 +212,14 @@ def render_markdown(report: Report) -> str:
     out = [
         f"# orderwatch report — amazon.{report.marketplace}",
         "",
-        f"**Status: {report.status}** — {_HEADLINE[report.status]}.",
+        f"**Status: {report.status}{' (incomplete)' if report.status == 'findings' and report.incomplete else ''}**"
+        f" — {headline(report)}.",
         "",
         f"- Window: {report.since.isoformat()} to {report.today.isoformat()}",
         f"- Checked: {report.started_at.isoformat(timespec='seconds')}",
         f"- Session: {report.signed_in.replace('_', ' ')}",
     ]
-    if report.error:
+    if report.error and not report.unread:
         out += [
             "",
             "## Why the check is incomplete",
@@ -143,6 +238,13 @@ def render_markdown(report: Report) -> str:
             f"**What to do:** {_md(f.advice)}",
             "",
         ]
+    if report.unread:
+        out += ["", "## What could not be read", ""]
+        for u in report.unread:
+            out.append(f"- **{_md(u.label())}** (`{u.reason}`): {_md(u.message)}")
+            if u.snapshot is not None:
+                out.append(f"  - Snapshot: `{u.snapshot}`")
+            out.append(f"  - Next step: {_md(u.next_step)}")
     out += ["", "## Orders", "", "| date | order | total | digital | items |", "|---|---|---|---|---|"]
     for o in report.orders:
         total = o.total.display() if o.total else ("cancelled" if o.cancelled else "—")
@@ -199,7 +301,7 @@ def render_html(report: Report, images: dict[Path, bytes]) -> str:
         findings.append((f, base64.b64encode(data).decode("ascii") if data else None))
     return env.get_template("report.html").render(
         report=report,
-        headline=_HEADLINE[report.status],
+        headline=headline(report),
         findings=findings,
         flagged={f.subject for f in report.findings},
     )

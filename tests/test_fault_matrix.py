@@ -68,17 +68,29 @@ def _incomplete(report: Report, reason: str) -> None:
     assert json.loads(dumps(report))["status"] == "incomplete"  # never presented as complete
 
 
+def _kept(report: Report, reason: str, unread: list[str]) -> None:
+    """Findings were made from the pages that were read (exit 1); the report also marks the run
+    incomplete and names the pages it could not read."""
+    assert (report.status, report.exit_code, report.incomplete) == ("findings", 1, True)
+    assert report.error is not None and report.error["reason"] == reason, report.error
+    assert [u.label() for u in report.unread] == unread
+    data = json.loads(dumps(report))
+    assert data["incomplete"]["reason"] == reason
+    assert [p["kind"] for p in data["incomplete"]["pages"]] == [u.kind for u in report.unread]
+
+
 def _history_requests(site: ReplaySite) -> int:
     return sum(1 for _, p in site.requests if p.startswith("/your-orders/orders"))
 
 
-def test_http_500_on_the_order_page_is_retried_then_incomplete(
+def test_http_500_on_the_order_page_is_retried_then_marked_unread_and_the_rest_is_read(
     browser: Browser, tmp_path: Path, saved_session: Path
 ) -> None:
     report, site = _run(browser, tmp_path, saved_session, {"orders-500"})
-    _incomplete(report, "site_unreachable")
+    _kept(report, "site_unreachable", ["order-history"])  # the 1-Click page was still read: its finding stands
     assert "HTTP 500" in report.error["message"]  # type: ignore[index]
     assert _history_requests(site) == 3  # one try and two retries, no more
+    assert [f.kind for f in report.findings] == ["one_click_enabled"]
 
 
 def test_a_single_http_500_is_retried_and_the_check_completes(
@@ -91,18 +103,26 @@ def test_a_single_http_500_is_retried_and_the_check_completes(
 
 def test_a_page_slower_than_the_timeout_is_incomplete(browser: Browser, tmp_path: Path, saved_session: Path) -> None:
     report, _ = _run(browser, tmp_path, saved_session, {"orders-slow"}, timeout_s=1, slow_s=2.5)
-    _incomplete(report, "site_unreachable")
+    _kept(report, "site_unreachable", ["order-history"])
     assert "timed out" in report.error["message"]  # type: ignore[index]
 
 
 def test_a_reset_connection_is_incomplete(browser: Browser, tmp_path: Path, saved_session: Path) -> None:
     report, _ = _run(browser, tmp_path, saved_session, {"orders-reset"})
-    _incomplete(report, "site_unreachable")
+    _kept(report, "site_unreachable", ["order-history"])
 
 
 def test_a_captcha_mid_run_stops_with_its_reason(browser: Browser, tmp_path: Path, saved_session: Path) -> None:
     report, site = _run(browser, tmp_path, saved_session, {"captcha-midrun"})
-    _incomplete(report, "captcha")
+    # the first history page was read before the CAPTCHA: its Kindle order is still reported
+    _kept(
+        report,
+        "captcha",
+        ["order-history", "order-summary D01-2046175-3391842", "order-summary D01-8830512-4461970", "one-click"],
+    )
+    assert [u.reason for u in report.unread] == ["captcha", "not_reached", "not_reached", "not_reached"]
+    assert [f.subject for f in report.findings] == ["D01-2046175-3391842"]
+    assert "Payment details could not be read" in report.findings[0].message
     assert site.signin_requests() == []  # a CAPTCHA is not answered with a sign-in
 
 
@@ -148,7 +168,8 @@ def test_human_only_sign_in_states_stop_and_start_a_cool_down(
 
 def test_layout_drift_is_incomplete_with_a_snapshot(browser: Browser, tmp_path: Path, saved_session: Path) -> None:
     report, _ = _run(browser, tmp_path, saved_session, {"orders-truncated"})
-    _incomplete(report, "page_changed")
+    _kept(report, "page_changed", ["order-history"])
+    assert report.unread[0].snapshot == tmp_path / "run" / "snapshots" / "order-history.html"
     assert (tmp_path / "run" / "snapshots" / "order-history.html").exists()
 
 
@@ -165,13 +186,13 @@ def test_truncated_html_is_page_changed_never_a_short_list(
     browser: Browser, tmp_path: Path, saved_session: Path
 ) -> None:
     report, _ = _run(browser, tmp_path, saved_session, {"orders-truncated"})
-    _incomplete(report, "page_changed")
+    _kept(report, "page_changed", ["order-history"])
     assert report.orders == []
 
 
 def test_a_failed_run_loses_no_state(browser: Browser, tmp_path: Path, saved_session: Path) -> None:
     report, _ = _run(browser, tmp_path, saved_session, {"orders-500"})
-    assert report.exit_code == 3
+    assert report.incomplete and report.exit_code == 1  # the 1-Click finding, and the history not read
     session = tmp_path / "state" / "session.json"
     assert json.loads(session.read_text())["cookies"]  # the saved session is intact and still valid JSON
     again, site = _run(browser, tmp_path, None, set())  # and the next run reuses it
@@ -194,7 +215,8 @@ def test_a_page_that_auto_submits_a_purchase_is_blocked_and_the_run_stops(
     browser: Browser, tmp_path: Path, saved_session: Path
 ) -> None:
     report, _ = _run(browser, tmp_path, saved_session, {"autosubmit"}, timeout_s=1)
-    _incomplete(report, "guard_blocked")
+    _incomplete(report, "guard_blocked")  # every account page does it: nothing could be read
+    assert [u.kind for u in report.unread] == ["order-history", "one-click"]
     assert any(e["url"].endswith("/checkout/entry/buynow") for e in report.guard_blocked)
 
 
@@ -213,3 +235,76 @@ def test_a_second_run_while_one_runs_is_refused(tmp_path: Path) -> None:
         first.__exit__(None, None, None)
     with RunLock(tmp_path / "state"):  # released: the next run goes ahead
         pass
+
+
+def test_an_unreadable_summary_still_reports_the_order_from_its_history_card(
+    browser: Browser, tmp_path: Path, saved_session: Path
+) -> None:
+    report, _ = _run(browser, tmp_path, saved_session, {"summary-unreadable"})
+    _kept(report, "page_changed", ["order-summary D01-2046175-3391842"])
+    kindle = next(f for f in report.findings if f.subject == "D01-2046175-3391842")
+    assert "霧の館の密室" in kindle.message and "￥880" in kindle.message
+    assert "Payment details could not be read" in kindle.message
+    assert len(report.orders) == 11 and report.one_click is not None  # everything else was read
+    assert "D01-8830512-4461970" in report.summaries  # the other digital order (unified template)
+    snapshot = tmp_path / "run" / "snapshots" / "order-summary-D01-2046175-3391842.html"
+    assert report.unread[0].snapshot == snapshot and snapshot.exists()
+
+
+def test_an_unreadable_one_click_page_keeps_the_order_findings(
+    browser: Browser, tmp_path: Path, saved_session: Path
+) -> None:
+    report, _ = _run(browser, tmp_path, saved_session, {"one-click-unreadable"})
+    _kept(report, "page_changed", ["one-click"])
+    assert report.one_click is None
+    assert [f.subject for f in report.findings] == ["D01-2046175-3391842"]
+
+
+def test_a_second_history_page_that_fails_keeps_the_first_pages_orders(
+    browser: Browser, tmp_path: Path, saved_session: Path
+) -> None:
+    report, _ = _run(browser, tmp_path, saved_session, {"orders-page2-500"})
+    _kept(report, "site_unreachable", ["order-history"])
+    assert "startIndex=10" in report.unread[0].url  # the page's own next link, as the site wrote it
+    assert len(report.orders) == 10 and report.one_click is not None
+    assert {f.subject for f in report.findings} == {"D01-2046175-3391842", "one_click"}
+
+
+def test_nothing_found_in_what_was_read_with_one_page_unread_exits_3(
+    browser: Browser, tmp_path: Path, saved_session: Path
+) -> None:
+    """A user who allows the Kindle order and expects 1-Click on: no finding at all, but one summary was not
+    read — never an all-clear."""
+    allow = tmp_path / "allow.toml"
+    allow.write_text(
+        (DEMO_DIR / "allowlist.toml").read_text(encoding="utf-8").replace('expected = "off"', 'expected = "on"')
+        + '\n[acknowledged]\norders = ["D01-2046175-3391842"]\n',
+        encoding="utf-8",
+    )
+    session = tmp_path / "state" / "session.json"
+    session.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(saved_session, session)
+    with ReplaySite(faults=frozenset({"summary-unreadable"})) as site:
+        report = run_check(browser, _target(site, session), load_allowlist(allow), run_dir=tmp_path / "run")
+    assert report.findings == []
+    _incomplete(report, "page_changed")
+    assert [u.label() for u in report.unread] == ["order-summary D01-2046175-3391842"]
+
+
+@pytest.mark.parametrize("layout", ["2025", "2026"])
+@pytest.mark.parametrize("template", ["legacy", "unified"])
+def test_both_history_layouts_and_both_summary_templates_are_read(
+    browser: Browser, tmp_path: Path, saved_session: Path, layout: str, template: str
+) -> None:
+    session = tmp_path / "state" / "session.json"
+    session.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(saved_session, session)
+    with ReplaySite(history_layout=layout, summary_template=template) as site:
+        report = run_check(browser, _target(site, session), load_allowlist(DEMO_DIR / "allowlist.toml"))
+        history = [p for _, p in site.requests if p.startswith("/your-orders/orders")]
+    assert (report.status, report.incomplete) == ("findings", False)
+    assert len(report.orders) == 11 and set(report.summaries) == {"D01-2046175-3391842", "D01-8830512-4461970"}
+    assert all(s.template == template for s in report.summaries.values())
+    story = report.summaries["D01-2046175-3391842"]
+    assert [p.display() for p in story.payments] == ["Amazonポイント ￥500", "Amazonギフトカード ￥380"]
+    assert history[1].endswith("page=1") if layout == "2026" else history[1].endswith("startIndex=10")

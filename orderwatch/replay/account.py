@@ -37,6 +37,7 @@ class DemoOrder:
     one_click: bool
     items: tuple[DemoItem, ...]
     payments: tuple[DemoPayment, ...]
+    summary_template: str = "legacy"  # digital orders: "legacy" summary page, or "unified" order details
 
     @property
     def delivered(self) -> dt.date:
@@ -75,6 +76,7 @@ def load_account(as_of: date, path: Path = DEMO_DIR / "account.toml") -> DemoAcc
                 DemoItem(i["title"], i["asin"], i.get("seller", "Amazon.co.jp"), i.get("format")) for i in o["items"]
             ),
             payments=tuple(DemoPayment(p["method"], int(p["amount"])) for p in o.get("payments", [])),
+            summary_template=str(o.get("summary", "legacy")),
         )
         for o in data.get("orders", [])
     ]

@@ -1,8 +1,13 @@
 """A local HTTP server that imitates amazon.co.jp for the demo account, at the real paths.
 
 Serves: sign-in (email → password → TOTP at /ap/mfa → session cookie), /your-orders/orders with
-timeFilter and startIndex paging, digital order summaries, the 1-Click settings page, product pages.
-Account pages redirect to sign-in without a valid session cookie.
+timeFilter and paging (the 2025 layout's startIndex=10 or the 2026 layout's page=1, ``history_layout``),
+digital order summaries in both templates (the legacy summary, or a redirect to the unified order
+details: per order in account.toml, or for all by ``summary_template``), the 1-Click settings page,
+product pages. Account pages redirect to sign-in without a valid session cookie.
+
+The paths here are literals on purpose: an imitation that imported the bot's own constants would
+hide a wrong constant.
 
 The state-changing endpoints the pages offer (the 1-Click switch and "すべての1-Clickを無効化",
 "1-Clickで今すぐ買う", order cancel, add to cart) exist and write every hit to ``ledger``: tests
@@ -77,8 +82,13 @@ FAULTS = frozenset(
         "beacon",  # account pages send a cancel with navigator.sendBeacon()
         "meta-refresh",  # account pages meta-refresh to an off-site address
         "signin-307",  # the password POST is answered with a 307 to the buy endpoint
+        "summary-unreadable",  # the story's Kindle order summary is served in a layout no parser knows
+        "one-click-unreadable",  # the 1-Click page is served without its switch
+        "orders-page2-500",  # the second order-history page answers HTTP 500 (every time)
     }
 )
+HISTORY_LAYOUTS = ("2025", "2026")
+SUMMARY_TEMPLATES = ("legacy", "unified")
 HOSTILE_SCRIPTS = {
     "autosubmit": '<form id="ow-buy" method="post" action="/checkout/entry/buynow"><input type="hidden" name="ASIN" '
     'value="B0DMYST001"></form><script>document.getElementById("ow-buy").submit();</script>',
@@ -113,6 +123,8 @@ class ReplaySite:
     ledger: list[LedgerEntry] = field(default_factory=list)
     requests: list[tuple[str, str]] = field(default_factory=list)
     one_click_enabled: bool | None = None
+    history_layout: str = "2025"  # "2026": count in the time filter's <b>, pagination by page=N
+    summary_template: str | None = None  # None: per order (account.toml); "legacy" | "unified" for all
     _server: ThreadingHTTPServer | None = None
     _thread: threading.Thread | None = None
     _pending: dict[str, str] = field(default_factory=dict)
@@ -125,6 +137,10 @@ class ReplaySite:
         if unknown:
             raise ValueError(f"unknown faults {sorted(unknown)}; known: {sorted(FAULTS)}")
         self.faults = frozenset(self.faults)
+        if self.history_layout not in HISTORY_LAYOUTS:
+            raise ValueError(f"history_layout must be one of {HISTORY_LAYOUTS}")
+        if self.summary_template is not None and self.summary_template not in SUMMARY_TEMPLATES:
+            raise ValueError(f"summary_template must be one of {SUMMARY_TEMPLATES}")
         self.history_pages_served = 0
         self.history_failures = 0
         self.session_not_before_ms = 0
@@ -225,6 +241,8 @@ class ReplaySite:
         page = orders[start : start + PAGE_SIZE]
 
         def url(s: int) -> str:
+            if self.history_layout == "2026":  # pages numbered from 0 (real amazon.de 2026 pages)
+                return "/your-orders/orders?" + urlencode({"timeFilter": time_filter, "page": s // PAGE_SIZE})
             return "/your-orders/orders?" + urlencode({"timeFilter": time_filter, "startIndex": s})
 
         year = self.as_of.year
@@ -234,6 +252,7 @@ class ReplaySite:
             orders=page,
             duplicate=page[0] if page else None,
             declared=len(orders),
+            layout=self.history_layout,
             time_filter=time_filter,
             filters=[("last30", "過去30日間"), ("months-3", "過去3か月")]
             + [(f"year-{y}", f"{y}年") for y in (year, year - 1, year - 2)],
@@ -378,8 +397,13 @@ class _Handler(BaseHTTPRequestHandler):
                 site.expire_sessions()
         elif path.startswith("/gp/digital/your-account/order-summary.html"):
             self._order_summary(query)
+        elif path == "/your-orders/order-details":
+            self._order_details(query)
         elif path == "/cpe/yourpayments/settings/manageoneclick":
-            self._send(site.render("one-click.html", signed_in=True, one_click_enabled=site.one_click_enabled))
+            html = site.render("one-click.html", signed_in=True, one_click_enabled=site.one_click_enabled)
+            if "one-click-unreadable" in site.faults:
+                html = html.replace("pmts-toggle-this-browser", "pmts-toggle-v2")
+            self._send(html)
         elif path.startswith(("/dp/", "/gp/product/")):
             asin = path.split("/")[2] if path.startswith("/dp/") else path.split("/")[3]
             self._product(asin)
@@ -478,7 +502,7 @@ class _Handler(BaseHTTPRequestHandler):
     # --- account pages ---------------------------------------------------------------------------------
     def _order_history(self, query: dict[str, str]) -> None:
         try:
-            start = max(0, int(query.get("startIndex", "0")))
+            start = max(0, int(query["page"]) * PAGE_SIZE if "page" in query else int(query.get("startIndex", "0")))
         except ValueError:
             start = 0
         self._send(self.site.order_history_html(query.get("timeFilter", "months-3"), start))
@@ -486,7 +510,13 @@ class _Handler(BaseHTTPRequestHandler):
     def _order_history_fault(self) -> bool:
         """Serve the faults of the order-history page; True when one was served."""
         faults = self.site.faults
-        if "orders-500" in faults or ("orders-500-once" in faults and self.site.history_failures == 0):
+        query = parse_qs(urlsplit(self.path).query)
+        second_page = query.get("page") == ["1"] or query.get("startIndex") == [str(PAGE_SIZE)]
+        if (
+            "orders-500" in faults
+            or ("orders-500-once" in faults and self.site.history_failures == 0)
+            or ("orders-page2-500" in faults and second_page)
+        ):
             self.site.history_failures += 1
             self._send("<html><body><h1>500 Internal Server Error</h1></body></html>", HTTPStatus.INTERNAL_SERVER_ERROR)
             return True
@@ -499,13 +529,48 @@ class _Handler(BaseHTTPRequestHandler):
             return True
         return False
 
-    def _order_summary(self, query: dict[str, str]) -> None:
+    def _digital_order(self, query: dict[str, str]) -> DemoOrder | None:
         order_id = query.get("orderID", "")
-        order = next((o for o in self.site.account.orders if o.id == order_id and o.digital), None)
+        return next((o for o in self.site.account.orders if o.id == order_id and o.digital), None)
+
+    def _summary_template(self, order: DemoOrder) -> str:
+        return self.site.summary_template or order.summary_template
+
+    def _order_summary(self, query: dict[str, str]) -> None:
+        """The legacy digital summary; an order shown in the unified template redirects there, as the
+        site may do."""
+        order = self._digital_order(query)
         if order is None:
             self._send(self.site.render("order-not-found.html", signed_in=True))
             return
-        self._send(self.site.render("order-summary.html", signed_in=True, o=order))
+        if self._summary_template(order) == "unified":
+            self._redirect("/your-orders/order-details?" + urlencode({"orderID": order.id}))
+            return
+        self._send(self._unreadable(order, self.site.render("order-summary.html", signed_in=True, o=order)))
+
+    def _order_details(self, query: dict[str, str]) -> None:
+        """The unified order-details template (digital orders only: the demo's physical orders have none)."""
+        order = self._digital_order(query)
+        if order is None:
+            self._send(self.site.render("order-not-found.html", signed_in=True))
+            return
+        self._send(self._unreadable(order, self.site.render("order-details.html", signed_in=True, o=order)))
+
+    def _unreadable(self, order: DemoOrder, html: str) -> str:
+        """The ``summary-unreadable`` fault: the story's order (the first digital order with 1-Click) in a
+        layout no parser knows — its container and labels renamed."""
+        story = next((o for o in self.site.account.orders if o.digital and o.one_click), None)
+        if "summary-unreadable" not in self.site.faults or story is None or order.id != story.id:
+            return html
+        for old, new in (
+            ("digitalOrderSummaryContainer", "dosContainerV3"),
+            ('data-component="orderId"', 'data-component="orderRef"'),
+            ('data-component="orderDate"', 'data-component="orderWhen"'),
+            ("注文番号", "ご注文ID"),
+            ("デジタル注文", "ご注文日"),
+        ):
+            html = html.replace(old, new)
+        return html
 
     def _product(self, asin: str) -> None:
         for o in self.site.account.orders:
