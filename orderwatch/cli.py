@@ -378,7 +378,7 @@ def _run(ctx: click.Context, target: CheckTarget, allowlist: Any, opts: RunOptio
     "--marketplace",
     default="auto",
     show_default=True,
-    type=click.Choice(["auto", "co.jp", "com"]),
+    type=click.Choice(["auto", "co.jp", "com", "ca", "de"]),
     help="Marketplace of the page; auto decides from the page itself.",
 )
 def parse(files: tuple[Path, ...], kind: str, marketplace: str) -> None:
@@ -414,7 +414,7 @@ def parse(files: tuple[Path, ...], kind: str, marketplace: str) -> None:
                     "total": s.total.to_json(),
                     "is_digital": True,
                     "items": [{"title": i.title, "asin": i.asin} for i in s.items],
-                    "payments": [{"method": p.method, **p.amount.to_json()} for p in s.payments],
+                    "payments": [p.to_json() for p in s.payments],
                 }
                 out |= {"marketplace": s.marketplace, "orders": [order], "declared_count": None}
             else:

@@ -1,9 +1,11 @@
 """Order history page (/your-orders/orders) → OrderHistoryPage. Physical and digital orders.
 
-Markup seen 2010-2025: cards ``div.order-card.js-order-card`` (older ``div.a-box-group.order``,
+Markup seen 2010-2026: cards ``div.order-card.js-order-card`` (older ``div.a-box-group.order``,
 ``div.order``); header columns of a label (``span.label`` / ``.a-text-caps``) and its value; the order
 id in ``.yohtmlc-order-id``; items in ``.yohtmlc-item`` (list layout) or ``.item-box`` (2024+, also
-image grids whose only title is the image's alt text, ended by "and N more").
+image grids whose only title is the image's alt text, ended by "and N more"). The 2026 layout (amazon.de)
+declares its count as ``<b>229 Bestellungen</b>`` in the time-filter label instead of ``span.num-orders``
+and pages with ``page=N`` links: the next page is the page's own next link, as written.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ PAGE = "order-history"
 ORDER_ID_RE = re.compile(r"\b(D\d{2}-\d{7}-\d{7}|\d{3}-\d{7}-\d{7})\b")
 _ASIN_RE = re.compile(r"/(?:gp/product|dp)/([A-Z0-9]{10})(?:[/?#]|$)")
 _COUNT_RE = re.compile(r"(\d[\d,]*)")
+_DECLARED_RE = re.compile(r"(\d[\d,.]*\d|\d)")  # "1,234 orders" / "1.234 Bestellungen" / "12件の注文"
 _MORE_RES = tuple(re.compile(p) for p in S.MORE_ITEMS_TEXT)
 UNTITLED = "(no title shown)"
 
@@ -54,17 +57,26 @@ def parse_order_history(html: str, marketplace: str = "auto") -> OrderHistoryPag
         orders.setdefault(order.order_id, order)
     expected = _expected_cards(root, declared)
     if expected is not None and len(orders) < expected:
-        raise PageChangedError(PAGE, f"only {len(orders)} order cards found where the page's count promises {expected}")
-    has_next = first(root, S.NEXT_PAGE) is not None
-    return OrderHistoryPage(market, tuple(orders.values()), declared, has_next_page=has_next)
+        raise PageChangedError(
+            PAGE,
+            f"only {len(orders)} order cards found where the page's count promises {expected} "
+            f"(the page declares {declared} orders)",
+        )
+    next_link = first(root, S.NEXT_PAGE)
+    next_url = (next_link.attributes.get("href") or None) if next_link is not None else None
+    return OrderHistoryPage(
+        market, tuple(orders.values()), declared, has_next_page=next_link is not None, next_page_url=next_url
+    )
 
 
 def _declared_count(root: LexborNode) -> int | None:
-    node = first(root, S.NUM_ORDERS)
-    if node is None:
-        return None
-    m = _COUNT_RE.search(node_text(node))
-    return int(m[1].replace(",", "")) if m else None
+    """The page's own count: "266 orders" / "304件の注文" / "229 Bestellungen" / "12件の注文"."""
+    for sel in S.NUM_ORDERS:
+        node = root.css_first(sel)
+        m = _DECLARED_RE.search(node_text(node)) if node is not None else None
+        if m:
+            return int(m[1].replace(",", "").replace(".", ""))
+    return None
 
 
 def _expected_cards(root: LexborNode, declared: int | None) -> int | None:
@@ -153,7 +165,7 @@ def _order_id(card: LexborNode) -> str | None:
 def _seller(box: LexborNode) -> str | None:
     for line in (node_text(n) for n in box.css("span, div")):
         for prefix in S.SELLER_PREFIXES:
-            if line.startswith(prefix):
+            if line.lower().startswith(prefix.lower()):
                 return line[len(prefix) :].strip() or None
     return None
 
@@ -188,7 +200,7 @@ def _items(card: LexborNode) -> tuple[tuple[Item, ...], int]:
             if not links:
                 continue  # a box without a product: layout filler
             title = UNTITLED  # real pages show such items (grocery grids, "/dp/_ASINLESS_", empty alt)
-        seller = _seller(box) if any(p in box_text for p in S.SELLER_PREFIXES) else None
+        seller = _seller(box) if any(p.lower() in box_text.lower() for p in S.SELLER_PREFIXES) else None
         if (title, asin) not in seen:
             seen.add((title, asin))
             items.append(Item(title, asin, seller))

@@ -1,60 +1,184 @@
 """Every selector and label the parsers use, grouped by page. When the site changes, this file changes.
 
 Each field is a tuple of CSS selectors tried in order (newest markup first); label texts are data,
-per language, matched after whitespace is folded.
+per language, matched after whitespace is folded. Each entry names its evidence: a real page under
+``../shared/peer-pages/`` (``digital-orders/...``, ``amazon-com/...``, ``login-states/...``), the
+reconstruction from public scrapers (``../shared/reference/amazon-pages.md``), or "demo recording only"
+(``recordings/demo-jp/``, written by this project).
 """
 
 from __future__ import annotations
 
 # --- order history (/your-orders/orders) ------------------------------------------------------------
-ORDER_CARDS = ("div.order-card.js-order-card", "div.a-box-group.order", "div.order")
-ORDER_HISTORY_MARKERS = (
-    "span.num-orders",
-    "form.js-time-filter-form",
-    "select#time-filter",
-    "#ordersContainer",
+# amazon-com/orders/order-history-*.html (2010-2025); digital-orders/de/order-history-2024-0.html and
+# -2026-0.html (the 2026 layout); recordings/demo-jp/order-history.html (co.jp, reconstruction).
+ORDER_CARDS = (
+    "div.order-card.js-order-card",  # amazon-com/orders/order-history-2023-10.html, digital-orders/de/*
+    "div.a-box-group.order",  # amazon-com/orders/order-history-2010-0.html .. 2020-50.html
+    "div.order",  # amazon-com/orders/order-history-2010-0.html (same cards, older class)
 )
-NUM_ORDERS = ("span.num-orders",)
-ORDER_ID = (".yohtmlc-order-id bdi[dir=ltr]", ".yohtmlc-order-id span[dir=ltr]", ".yohtmlc-order-id .value")
-ORDER_ID_BLOCK = (".yohtmlc-order-id",)
-ORDER_TOTAL = (".yohtmlc-order-total .value",)
-HEADER_LABELS = ("span.label", ".a-text-caps")
-ITEMS = (".yohtmlc-item", ".item-box")
-ITEM_TITLE = (".yohtmlc-product-title",)
-ITEM_LINKS = ("a[href*='/gp/product/']", "a[href*='/dp/']")
-MORE_ITEMS = (".and-more-message-box",)
+ORDER_HISTORY_MARKERS = (
+    "span.num-orders",  # amazon-com/orders/order-history-*.html
+    "form.js-time-filter-form",  # amazon-com/orders/order-history-*.html, digital-orders/de/order-history-*.html
+    "select#time-filter",  # same
+    "#ordersContainer",  # amazon-com/orders/order-details-112-9087159-1657009.html; demo recording
+)
+NUM_ORDERS = (
+    "span.num-orders",  # "266 orders": amazon-com/orders/order-history-2023-10.html
+    "label[for=time-filter] b",  # "229 Bestellungen": digital-orders/de/order-history-2026-0.html (2026 layout)
+)
+ORDER_ID = (
+    ".yohtmlc-order-id bdi[dir=ltr]",  # amazon-com/orders/order-history-2010-0.html .. 2023-10.html
+    ".yohtmlc-order-id span[dir=ltr]",  # amazon-com/orders/order-history-egift.html, digital-orders/de/*
+    ".yohtmlc-order-id .value",  # amazon-com/orders/order-history-2010-0.html
+)
+ORDER_ID_BLOCK = (".yohtmlc-order-id",)  # amazon-com/orders/order-history-*.html, digital-orders/de/*
+ORDER_TOTAL = (".yohtmlc-order-total .value",)  # amazon-com/orders/order-history-2010-0.html .. 2023-10.html
+HEADER_LABELS = (
+    "span.label",  # amazon-com/orders/order-history-2010-0.html .. 2023-10.html
+    ".a-text-caps",  # amazon-com/orders/order-history-egift.html, digital-orders/de/order-history-2026-0.html
+)
+ITEMS = (
+    ".yohtmlc-item",  # amazon-com/orders/order-history-2010-0.html .. 2023-10.html
+    ".item-box",  # amazon-com/orders/order-history-egift.html (2024+), digital-orders/de/order-history-*.html
+)
+ITEM_TITLE = (".yohtmlc-product-title",)  # amazon-com/orders/order-history-egift.html, digital-orders/de/*
+ITEM_LINKS = (
+    "a[href*='/gp/product/']",  # amazon-com/orders/order-history-2010-0.html .. 2023-10.html
+    "a[href*='/dp/']",  # amazon-com/orders/order-history-egift.html, digital-orders/de/order-history-*.html
+)
+MORE_ITEMS = (".and-more-message-box",)  # amazon-com/orders/order-history-fresh.html, -wholefoods-catering.html
+# "and N more" / "他N点": reconstruction (reference/amazon-pages.md); the real grids use .and-more-message-box
 MORE_ITEMS_TEXT = (r"^and (\d+) more$", r"^他\s*(\d+)\s*(?:点|個|件)")
-NEXT_PAGE = ("ul.a-pagination li.a-last:not(.a-disabled) a",)
-CURRENT_PAGE = ("ul.a-pagination li.a-selected",)
-PAGE_SIZE = 10  # orders per history page
-DETAILS_LINK = ("a.yohtmlc-order-details-link",)
+NEXT_PAGE = (  # startIndex links: amazon-com/orders/order-history-2010-0.html; page=N: digital-orders/de/*
+    "ul.a-pagination li.a-last:not(.a-disabled) a",
+)
+CURRENT_PAGE = ("ul.a-pagination li.a-selected",)  # amazon-com/orders/order-history-*.html, digital-orders/de/*
+PAGE_SIZE = 10  # orders per history page: amazon-com/orders/order-history-2023-10-ten-orders.html
+DETAILS_LINK = ("a.yohtmlc-order-details-link",)  # amazon-com/orders/order-history-2010-0.html .. 2023-10.html
 
-LABEL_ORDER_DATE = ("注文日", "注文確定日", "Order placed", "Order Placed", "ORDER PLACED", "Date placed", "Purchased")
-LABEL_TOTAL = ("合計", "Total", "TOTAL", "Order total")
-LABEL_ORDER_ID = ("注文番号", "Order #", "Order number", "ORDER #")
-DIGITAL_MARKERS = ("Kindle版", "Kindle 版", "Kindle Edition", "デジタル注文", "Digital Order", "Audible版")
-CANCELLED_MARKERS = ("キャンセル済み", "Cancelled", "Canceled")
-NO_ORDERS_TEXT = ("注文はありません", "You have not placed any orders")
-SELLER_PREFIXES = ("販売:", "販売：", "Sold by:")
+# The declared count: "266 orders" (amazon-com/orders/order-history-2023-10.html), "229 Bestellungen"
+# (digital-orders/de/order-history-2026-0.html), "304件の注文" (reference/amazon-pages.md; demo recording).
+LABEL_ORDER_DATE = (
+    "注文日",  # reference/amazon-pages.md; demo recording
+    "Order placed",  # amazon-com/orders/order-history-2023-10.html
+    "Bestellung aufgegeben",  # digital-orders/de/order-history-2026-0.html
+    "Purchased",  # in-store purchases: amazon-com/orders/order-history-wholefoods.html
+)
+LABEL_TOTAL = (
+    "合計",  # reference/amazon-pages.md; demo recording
+    "Total",  # amazon-com/orders/order-history-2023-10.html
+    "Summe",  # digital-orders/de/order-history-2026-0.html
+)
+LABEL_ORDER_ID = (  # the id itself is read from .yohtmlc-order-id; these name it in messages
+    "注文番号",  # reference/amazon-pages.md; demo recording
+    "Order #",  # amazon-com/orders/order-history-2023-10.html
+    "Bestellnr.",  # digital-orders/de/order-history-2026-0.html
+)
+DIGITAL_MARKERS = (
+    "Kindle版",  # demo recording only (recordings/demo-jp/account.toml formats)
+    "Kindle 版",  # reference/amazon-pages.md
+    "Kindle Edition",  # reference/amazon-pages.md
+    "デジタル注文",  # demo recording (_order_card.html), reference/amazon-pages.md
+    "Digital Order",  # amazon-com/orders/order-history-2010-0.html, digital-orders/ca-order-summary-*.html
+)
+CANCELLED_MARKERS = (
+    "キャンセル済み",  # reference/amazon-pages.md; demo recording (_order_card.html)
+    "Cancelled",  # amazon-com/orders/order-history-2010-0.html
+)
+NO_ORDERS_TEXT = (  # reconstruction (reference/amazon-pages.md: tell "no orders" from "the page changed")
+    "注文はありません",
+    "You have not placed any orders",
+)
+SELLER_PREFIXES = (  # matched case-insensitively after white space is folded
+    "販売:",  # reference/amazon-pages.md; demo recording
+    "販売：",  # reconstruction (full-width colon of the same label)
+    "Sold by:",  # amazon-com/orders/order-details-*.html; "Sold  By:" digital-orders/ca-order-summary-*.html
+    "Verkauf durch:",  # digital-orders/de/order-details-D01-1151337-3109897.html
+)
 
-# --- digital order summary (/gp/digital/your-account/order-summary.html) ----------------------------
-SUMMARY_CONTAINER = ("#digitalOrderSummaryContainer", "#digital-order-summary", "table.digital-order-summary")
-SUMMARY_ITEM_ROWS = ("tr.digital-order-item", "table.items tr")
-LABEL_DIGITAL_ORDER = ("デジタル注文", "Digital Order")
-LABEL_SUMMARY_ORDER_ID = ("注文番号", "Amazon.co.jp注文番号", "Order #", "Amazon.com order number")
-LABEL_GRAND_TOTAL = ("注文の合計", "ご請求額", "Grand Total", "Order Total")
-LABEL_PAYMENTS_HEADING = ("お支払い方法", "お支払い情報", "Payment Information", "Payment Method")
-# An order id the account does not have (reconstructed: no recording of this page exists).
+# --- digital order summary, legacy template (/gp/digital/your-account/order-summary.html) -------------
+# All from digital-orders/ca-order-summary-*.html (amazon.ca 2024) unless noted; co.jp labels are
+# reconstruction (reference/amazon-pages.md, public co.jp scrapers), used by the demo recording.
+SUMMARY_CONTAINER = ("#digitalOrderSummaryContainer",)  # digital-orders/ca-order-summary-*.html
+SUMMARY_BODY = ("div.orderSummary",)  # inside the container; digital-orders/ca-order-summary-*.html
+SUMMARY_HEADER_ITEMS = ("ul.nomarker li",)  # "<b>Amazon.ca order number: </b>D01-…", "<b>Order Total:</b> $15.70"
+SUMMARY_ITEMS_TABLE = ("table.sample",)  # the items table; digital-orders/ca-order-summary-*.html
+SUMMARY_PRICE_CELL = ("td.a-text-right",)  # item price and the totals text block
+# Header label of the order id: "Amazon.ca order number:" (ca pages), "Amazon.com order number:"
+# (reconstruction), "Amazon.co.jp 注文番号:" (reconstruction, reference/amazon-pages.md). Matched as a suffix.
+LABEL_SUMMARY_ORDER_ID = ("order number", "注文番号")
+LABEL_SUMMARY_ORDER_TOTAL = ("Order Total", "注文の合計")  # ca pages; co.jp reconstruction
+LABEL_DIGITAL_ORDER = ("Digital Order", "デジタル注文")  # "Digital Order: July 5 2024"; co.jp reconstruction
+# The items header row: "Items Ordered | Price" (ca pages); "注文商品 | 価格" (reconstruction).
+LABEL_ITEMS_HEADER = (("Items Ordered", "Price"), ("注文商品", "価格"))
+# The text block's last line: "Total for this Order: $15.70" (ca pages); co.jp candidates are a
+# reconstruction ("注文合計" / "ご請求額"; reference/amazon-pages.md names 商品小計 for the block).
+LABEL_TEXT_ORDER_TOTAL = ("Total for this Order", "注文合計", "ご請求額")
+# Payments widget (Payments Portal): ca pages; the same markup on amazon-com/orders/order-details-*.html.
+PAYMENT_CARD = (".pmts-payments-instrument-detail-box-paystationpaymentmethod",)  # "Mastercard ending in 0000"
+PAYMENT_NO_CHARGE = (".pmts-payments-instrument-detail-box-no-charge",)  # "No current charges" (D01-4163891-…)
+PAYMENT_BREAKDOWN_ROWS = (".pmts-amount-breakdown-sub-totals",)  # label | amount
+PAYMENT_GRAND_TOTAL = (".pmts-grand-order-total",)  # "Grand Total: $15.70"
+
+# --- digital order in the unified order-details template (/your-orders/order-details?orderID=D01-…) ---
+# digital-orders/de/order-details-D01-1151337-3109897.html (amazon.de 2026); the same template for
+# physical orders in amazon-com/orders/order-details-*.html (2024-2025). co.jp labels: reconstruction.
+UNIFIED_CONTAINER = ("#orderDetails",)  # de page; amazon-com/orders/order-details-*.html
+UNIFIED_MARKERS = (  # the container holds the template's data-component blocks
+    "[data-component=orderDetailsTitle]",  # de page; amazon-com/orders/order-details-111-6778632-7354601.html
+    "[data-component=orderCard]",  # same
+)
+UNIFIED_ORDER_ID = ("[data-component=orderId]",)  # de page; amazon-com/orders/order-details-coupon-savings.html
+UNIFIED_ORDER_DATE = ("[data-component=orderDate]",)  # "16. April 2026": de page; coupon-savings.html
+# 2024 variant: "Ordered on September 8, 2024 Order# 111-…" (amazon-com/orders/order-details-111-6778632-….html)
+UNIFIED_DATE_AND_ID = ("[data-component=orderDateInvoice]",)
+LABEL_UNIFIED_ORDER_DATE = (
+    "Ordered on",  # amazon-com/orders/order-details-111-6778632-7354601.html
+    "Order placed",  # amazon-com/orders/order-details-coupon-savings.html
+    "Bestellung aufgegeben",  # de page
+    "注文日",  # reconstruction (reference/amazon-pages.md)
+)
+UNIFIED_ITEM_TITLE = ("[data-component=purchasedItems] [data-component=itemTitle]",)  # de page; amazon-com 111-…
+UNIFIED_ITEM_SELLER = ("[data-component=orderedMerchant]",)  # "Verkauf durch: …" de page; "Sold by: …" amazon-com
+# Items of the 2024 shipments layout: amazon-com/orders/order-details-coupon-savings.html (no itemTitle blocks)
+UNIFIED_ITEMS_FALLBACK = ("[data-component=shipments] .yohtmlc-item",)
+UNIFIED_SUBTOTAL_ROWS = ("#od-subtotals .a-row",)  # label | amount: de page (chargeSummary), amazon-com 111-…
+# The grand total row of #od-subtotals: de page ("Gesamtbetrag für diese Bestellung:"), amazon-com pages
+# ("Grand Total:"); "Order Total" from the legacy template; co.jp "ご請求額" / "注文合計": reconstruction.
+LABEL_UNIFIED_GRAND_TOTAL = ("Gesamtbetrag für diese Bestellung", "Grand Total", "Order Total", "ご請求額", "注文合計")
+UNIFIED_PAYMENT_INSTRUMENT = ("[data-testid=payment-instrument]",)  # de page (2026 widget)
+UNIFIED_PAYMENT_PARTS = (  # "Amazon Visa" "••••" "1234": de page
+    "[data-testid=payment-instrument-name]",
+    "[data-testid=payment-instrument-prefix]",
+    "[data-testid=payment-instrument-number]",
+)
+# Older instrument markup on the same template: PAYMENT_CARD above (amazon-com/orders/order-details-*.html).
+
+# Deduction lines that are payments, not price reductions: "1 Audible Credit Applied: -$21.20" (ca
+# D01-4163891-…), "Gift Card Amount: -$35.53" (amazon-com/orders/order-details-coupon-savings.html),
+# "Rewards Points:" (amazon-com/orders/order-subscriptions-and-reward-points-snippet.html); "ポイント",
+# "ギフトカード" / "ギフト券": reconstruction (reference/amazon-pages.md), demo recording.
+PAYMENT_DEDUCTION_WORDS = ("credit", "gift card", "points", "ポイント", "ギフトカード", "ギフト券", "gutschein")
+# Never payments: "Your Coupon Savings:" (amazon-com coupon-savings.html), "Promotion Applied:"
+# (amazon-com/orders/order-promotion-applied-snippet.html), "Subscribe & Save:", "Free Shipping:" (111-…).
+PROMOTION_WORDS = ("coupon", "promotion", "discount", "savings", "save", "free shipping", "割引", "クーポン", "rabatt")
+DEDUCTION_SUFFIXES = (" Applied", " applied", "適用")  # "1 Audible Credit Applied" → "1 Audible Credit"
+
+# Pages served for an order id the account does not have. No recording of this page exists:
+# reconstruction, demo recording (order-not-found.html).
 TEXT_ORDER_NOT_FOUND = ("注文が見つかりません", "We're unable to find", "We were unable to find", "Order not found")
 
 # --- 1-Click settings (/cpe/yourpayments/settings/manageoneclick) -----------------------------------
+# No public recording exists: reconstruction (reference/amazon-pages.md), demo recording one-click.html.
 ONE_CLICK_TOGGLE = (
-    "input#pmts-toggle-this-browser",
-    "label[for=pmts-toggle-this-browser] input[type=checkbox]",
+    "input#pmts-toggle-this-browser",  # reference/amazon-pages.md; demo recording
+    "label[for=pmts-toggle-this-browser] input[type=checkbox]",  # same
 )
-ONE_CLICK_PAGE_MARKERS = ("#pmts-one-click-settings", "label[for=pmts-toggle-this-browser]")
-ONE_CLICK_DEFAULT_PAYMENT = (".pmts-one-click-default-payment", "#pmts-default-payment-method")
-ONE_CLICK_DEFAULT_ADDRESS = (".pmts-one-click-default-address", "#pmts-default-address")
+# The default 1-Click card: the Payments Portal instrument markup of the real pages
+# (digital-orders/ca-order-summary-*.html), as the demo recording one-click.html reconstructs this page.
+ONE_CLICK_DEFAULT_PAYMENT = (".pmts-payments-instrument-detail-box-paystationpaymentmethod",)
+ONE_CLICK_DEFAULT_ADDRESS = ("ul.pmts-one-click-address",)  # demo recording only
 
 # --- sign-in states (/ap/signin, /ap/mfa, /ap/cvf, ...) ----------------------------------------------
 # Checked in this order by parsers/signin_state.py: stop states (texts) before form states (fields).

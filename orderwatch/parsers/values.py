@@ -29,11 +29,35 @@ _MONTHS = {
     )
     for name in names
 }
+# amazon.de (digital-orders/de/*.html: "16. April 2026", "06. September 2026", "18. März 2026").
+_DE_MONTHS = {
+    name: i + 1
+    for i, names in enumerate(
+        [
+            ("januar", "jan"),
+            ("februar", "feb"),
+            ("märz", "mär", "mrz"),
+            ("april", "apr"),
+            ("mai",),
+            ("juni", "jun"),
+            ("juli", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("oktober", "okt"),
+            ("november", "nov"),
+            ("dezember", "dez"),
+        ]
+    )
+    for name in names
+}
+_DAY_FIRST_MONTHS = _MONTHS | _DE_MONTHS
 _JA_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _SLASH_DATE = re.compile(r"\b(\d{4})/(\d{1,2})/(\d{1,2})\b")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-_US_DATE = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2}),\s*(\d{4})\b")
-_DAY_FIRST_DATE = re.compile(r"\b(\d{1,2})\s+([A-Za-z]{3,9})\.?\s+(\d{4})\b")
+# "January 7, 2025", "Dec 13, 2023"; digital order summaries print no comma: "July 5 2024", "Sept. 20 2024".
+_US_DATE = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:,\s*|\s+)(\d{4})\b")
+# "7 January 2025"; German "16. April 2026", "18. März 2026", "3. Dez. 2025".
+_DAY_FIRST_DATE = re.compile(r"\b(\d{1,2})\.?\s+([^\W\d_]{3,9})\.?\s+(\d{4})\b")
 
 
 def fold(text: str | None) -> str:
@@ -48,7 +72,8 @@ def node_text(node: LexborNode | None) -> str:
 def parse_date(text: str) -> date | None:
     """Read a date in one of the formats the order pages use; None when none matches.
 
-    Formats: 2025年1月7日, 2025/01/07, 2025-01-07, January 7, 2025 / Jan 7, 2025, 7 January 2025.
+    Formats: 2025年1月7日, 2025/01/07, 2025-01-07, January 7, 2025 / Jan 7, 2025, July 5 2024 /
+    Sept. 20 2024, 7 January 2025, and German day-first 16. April 2026 / 18. März 2026 / 3. Dez. 2025.
     """
     text = fold(text)
     for pattern in (_JA_DATE, _SLASH_DATE, _ISO_DATE):  # all year-month-day
@@ -59,8 +84,8 @@ def parse_date(text: str) -> date | None:
     if m and m[1].lower() in _MONTHS:
         return _safe_date(int(m[3]), _MONTHS[m[1].lower()], int(m[2]))
     m = _DAY_FIRST_DATE.search(text)
-    if m and m[2].lower() in _MONTHS:
-        return _safe_date(int(m[3]), _MONTHS[m[2].lower()], int(m[1]))
+    if m and m[2].lower() in _DAY_FIRST_MONTHS:
+        return _safe_date(int(m[3]), _DAY_FIRST_MONTHS[m[2].lower()], int(m[1]))
     return None
 
 
@@ -71,20 +96,24 @@ def _safe_date(y: int, m: int, d: int) -> date | None:
         return None
 
 
-_SYMBOLS = {"￥": "JPY", "¥": "JPY", "$": "USD", "€": "EUR", "£": "GBP"}
-_CODES = ("JPY", "USD", "EUR", "GBP", "CAD", "AUD")
+# "US$14.99" is USD on every marketplace (amazon.ca prints it in the payments widget, where a plain "$" is
+# CAD); "CA$" / "CDN$" are CAD.
+_SYMBOLS = {"￥": "JPY", "¥": "JPY", "$": "USD", "US$": "USD", "CA$": "CAD", "CDN$": "CAD", "€": "EUR", "£": "GBP"}
 _MONEY = re.compile(
-    r"(?P<neg>[-−])?\s*(?:(?P<sym>[￥¥$€£])|(?P<code>JPY|USD|EUR|GBP|CAD|AUD)\s?)\s*(?P<num>\d[\d,.\s]*\d|\d)"
-    r"|(?P<num2>\d[\d,.\s]*\d|\d)\s*(?P<sym2>[€£]|円|EUR|JPY)"
+    r"(?P<neg>[-−])?\s*(?:(?P<sym>(?:US|CA|CDN)\$|[￥¥$€£])|(?P<code>JPY|USD|EUR|GBP|CAD|AUD)\s?)\s*"
+    r"(?P<num>\d[\d,.\s]*\d|\d)"
+    r"|(?P<neg2>[-−])?\s*(?P<num2>\d[\d,.\s]*\d|\d)\s*(?P<sym2>[€£]|円|EUR|JPY)"
 )
+_EXPLICIT_CURRENCY = re.compile(r"(?:US|CA|CDN)\$|\b(?:JPY|USD|EUR|GBP|CAD|AUD)\b|[￥¥€£円]")
 
 
 def parse_money(text: str, dollar: str = "USD") -> tuple[Decimal, str] | None:
     """Read the first amount in ``text``: ``(amount, ISO currency)``; None when there is none.
 
-    ``￥8,200`` / ``¥8,200`` / ``8,200円`` → JPY 8200; ``$28.50`` → USD; ``€1.234,56`` and
-    ``1.234,56 €`` → EUR 1234.56 (the last separator followed by two digits is the decimal one).
-    ``dollar`` is what "$" means on the page's marketplace (CAD on amazon.ca).
+    ``￥8,200`` / ``￥ 1,234`` / ``8,200円`` → JPY; ``$28.50`` → ``dollar``; ``US$14.99`` → USD and
+    ``CA$``/``CDN$`` → CAD whatever ``dollar`` is; ``€1.234,56``, ``54,99€`` and ``7,43 €`` → EUR (the last
+    separator followed by two digits is the decimal one); ``-$21.20`` → negative.
+    ``dollar`` is what a plain "$" means on the page's marketplace (CAD on amazon.ca).
     """
     m = _MONEY.search(fold(text))
     if not m:
@@ -99,9 +128,14 @@ def parse_money(text: str, dollar: str = "USD") -> tuple[Decimal, str] | None:
     amount = _number(raw.replace(" ", ""), currency)
     if amount is None:
         return None
-    if m["neg"] if m["num"] is not None else False:
+    if m["neg"] if m["num"] is not None else m["neg2"]:
         amount = -amount
     return amount, currency
+
+
+def names_currency(text: str) -> bool:
+    """True when ``text`` names its currency (``US$``, ``CA$``, ``€``, ``￥``, ``EUR``), not just "$"."""
+    return _EXPLICIT_CURRENCY.search(text) is not None
 
 
 def _number(raw: str, currency: str) -> Decimal | None:
