@@ -8,7 +8,9 @@ from decimal import Decimal
 import pytest
 
 from orderwatch.errors import PageChangedError
+from orderwatch.models import Money
 from orderwatch.parsers import parse_one_click, parse_order_history, parse_order_summary
+from orderwatch.parsers.order_summary import is_order_not_found
 from orderwatch.replay import ReplaySite
 
 AS_OF = date(2026, 3, 15)
@@ -69,6 +71,33 @@ def test_digital_order_summary_says_how_it_was_paid(site: ReplaySite) -> None:
         ("Amazonギフトカード", Decimal("380")),
     ]
     assert summary.items[0].asin == "B0DMYST001"
+
+
+@pytest.mark.parametrize("page", ["order-summary.html", "order-details.html"])
+def test_both_templates_of_the_demo_say_how_each_digital_order_was_paid(site: ReplaySite, page: str) -> None:
+    by_id = {o.id: o for o in site.account.orders}
+    story = parse_order_summary(site.render(page, signed_in=True, o=by_id["D01-2046175-3391842"]))
+    assert story.template == ("legacy" if page == "order-summary.html" else "unified")
+    assert (story.order_id, story.order_date, story.marketplace) == ("D01-2046175-3391842", date(2026, 3, 14), "co.jp")
+    assert story.total == Money(Decimal("880"), "JPY")
+    assert [(i.title, i.asin, i.seller) for i in story.items] == [
+        ("霧の館の密室 (ミステリー文庫)", "B0DMYST001", "Amazon Services International LLC")
+    ]
+    assert [(p.method, p.amount) for p in story.payments] == [
+        ("Amazonポイント", Money(Decimal("500"), "JPY")),  # deductions: points and gift card
+        ("Amazonギフトカード", Money(Decimal("380"), "JPY")),
+    ]
+    card = parse_order_summary(site.render(page, signed_in=True, o=by_id["D01-8830512-4461970"]))
+    assert card.order_date == date(2026, 3, 6) and card.items[0].asin == "B0DPYTHON3"
+    # the only card instrument carries the grand total
+    assert [(p.method, p.amount) for p in card.payments] == [("VISA 末尾 0000", Money(Decimal("1078"), "JPY"))]
+
+
+def test_the_not_found_page_is_not_found_and_a_summary_is_not(site: ReplaySite) -> None:
+    assert is_order_not_found(site.render("order-not-found.html", signed_in=True))
+    order = site.account.orders[0]
+    assert not is_order_not_found(site.render("order-summary.html", signed_in=True, o=order))
+    assert not is_order_not_found(site.render("order-details.html", signed_in=True, o=order))
 
 
 def test_an_order_summary_page_that_is_an_error_page_is_page_changed(site: ReplaySite) -> None:
