@@ -182,50 +182,91 @@ ONE_CLICK_DEFAULT_ADDRESS = ("ul.pmts-one-click-address",)  # demo recording onl
 
 # --- sign-in states (/ap/signin, /ap/mfa, /ap/cvf, ...) ----------------------------------------------
 # Checked in this order by parsers/signin_state.py: stop states (texts) before form states (fields).
-SIGNIN_EMAIL = ("input#ap_email", "input#ap_email_login", "input[name=email][type=email]")
-SIGNIN_PASSWORD = ("input#ap_password",)
-SIGNIN_TOTP = ("input#auth-mfa-otpcode", "form#auth-mfa-form input[name=otpCode]")
-SIGNIN_SMS_CODE = ("#cvf-input-code", "input[name=code]")  # 2024: a div wraps the field
-SIGNIN_OTP_CODE = ("input#input-box-otp",)
-SIGNIN_DEVICE_SELECT = ("form#auth-select-device-form", "form[name=auth-select-device-form]", "form[name=claimspicker]")
-SIGNIN_APPROVAL = ("span.transaction-approval-word-break", "#channelDetailsWithImprovedLayout", "#resend-approval-link")
-SIGNIN_CAPTCHA = (
-    "#auth-captcha-image-container",
-    "input#auth-captcha-guess",
-    "input[name=cvf_captcha_input]",
-    "input#captchacharacters",
-    "iframe#cvf-aamation-challenge-iframe",
-    "#cvf-aamation-challenge-iframe",
-    "h1#aacb-captcha-header",
-    "#aa-challenge-whole-page-iframe",
-    "form[action*=validateCaptcha]",
+# Evidence: amazon-com/auth/*.html (real recordings) and login-states/*.html (templates whose gg-match
+# attributes name the real selectors); co.jp texts are demo recording / reconstruction (no co.jp recording).
+SIGNIN_EMAIL = (
+    "input#ap_email",  # amazon-com/auth/signin.html, post-signin-invalid-email.html
+    "input#ap_email_login",  # amazon-com/auth/signin-claim-username.html (2025)
+    "input[name=email][type=email]",  # amazon-com/auth/signin.html, login-states/amazon-signin-email-only.html
 )
-SIGNIN_EXTRA_VERIFICATION = ("input[name^=dcq_question]", "input#ap_zip", "input[name=zipCode]")
-SIGNIN_ERROR_BOX = ("#auth-error-message-box", "div.auth-error-message-box", "#auth-warning-message-box")
-SIGNIN_INTENT = ("form#intent-confirmation-form",)
-SIGNED_OUT_LINKS = ("[data-nav-ref=nav_ya_signin]",)
-GREETING = ("#nav-link-accountList-nav-line-1", "#nav-link-accountList .nav-line-1")
+SIGNIN_PASSWORD = (
+    "input#ap_password",
+)  # amazon-com/auth/signin-claim-password.html, post-signin-invalid-password.html
+SIGNIN_TOTP = (
+    "input#auth-mfa-otpcode",  # amazon-com/auth/post-signin-mfa.html, post-signin-mfa-invalid-otp.html
+    "form#auth-mfa-form input[name=otpCode]",  # same
+)
+SIGNIN_SMS_CODE = (
+    "#cvf-input-code",  # 2024: a div wraps the field; amazon-com/auth/post-signin-captcha-otp.html
+    "input[name=code]",  # demo recording only (cvf-code.html)
+)
+SIGNIN_OTP_CODE = ("input#input-box-otp",)  # amazon-com/auth/post-signin-captcha-otp.html
+SIGNIN_DEVICE_SELECT = (
+    "form#auth-select-device-form",  # amazon-com/auth/post-signin-new-otp.html, new-otp-failed.html
+    "form[name=claimspicker]",  # login-states/amazon-send-otp.html (gg-match)
+)
+SIGNIN_APPROVAL = (
+    "span.transaction-approval-word-break",  # amazon-com/auth/post-signin-captcha-otp.html
+    "#channelDetailsWithImprovedLayout",  # reference/amazon-pages.md; demo recording (approval.html)
+    "#resend-approval-link",  # amazon-com/auth/post-signin-captcha-otp.html
+)
+SIGNIN_CAPTCHA = (
+    "#auth-captcha-image-container",  # reference/amazon-pages.md; demo recording (captcha.html)
+    "input#auth-captcha-guess",  # same
+    "input[name=cvf_captcha_input]",  # amazon-com/auth/post-signin-captcha-1.html
+    "input#captchacharacters",  # amazon-com/auth/post-signin-captcha-2.html, -3.html
+    "iframe#cvf-aamation-challenge-iframe",  # login-states/amazon-captcha-frame.html (gg-match)
+    "#cvf-aamation-challenge-iframe",  # login-states/amazon-arkose-challenge.html (gg-match)
+    "h1#aacb-captcha-header",  # login-states/amazon-captcha.html (gg-match)
+    "#aa-challenge-whole-page-iframe",  # amazon-com/auth/post-signin-invalid-password.html (its style sheet)
+    "form[action*=validateCaptcha]",  # amazon-com/auth/captcha-field-keywords.html, post-signin-captcha-2.html
+)
+SIGNIN_EXTRA_VERIFICATION = (
+    "input[name^=dcq_question]",  # login-states/amazon-dcq.html
+    "input#ap_zip",  # login-states/amazon-zip-code-required.html (gg-match)
+    "input[name=zipCode]",  # same
+)
+SIGNIN_ERROR_BOX = ("#auth-error-message-box",)  # amazon-com/auth/post-signin-invalid-password.html, login-states
+SIGNIN_INTENT = ("form#intent-confirmation-form",)  # amazon-com/auth/post-signin-intent.html
+SIGNED_OUT_LINKS = ("[data-nav-ref=nav_ya_signin]",)  # amazon-com/auth/unauth-index.html
+GREETING = (
+    "#nav-link-accountList-nav-line-1",  # amazon-com/auth/unauth-index.html, amazon-com/orders/*.html
+    "#nav-link-accountList .nav-line-1",  # same
+)
 
 # Texts, matched lower-cased against the page title and body text.
-TEXT_BOT_CHALLENGE = ("verify you're not a robot", "ロボットではないことを確認")
-RAW_BOT_CHALLENGE = ("window.gokuProps", "awsWafCookieDomainList")  # matched in the raw HTML
+TEXT_BOT_CHALLENGE = (
+    "verify you're not a robot",  # reference/amazon-pages.md (the real pages: see RAW_BOT_CHALLENGE)
+    "ロボットではないことを確認",  # reconstruction (co.jp wording; no co.jp recording)
+)
+RAW_BOT_CHALLENGE = (  # matched in the raw HTML
+    "window.gokuProps",  # amazon-com/auth/post-signin-js-bot-challenge.html, waf-challenge.html
+    "awsWafCookieDomainList",  # same
+)
 TEXT_CAPTCHA = (
-    "enter the characters you see below",
-    "文字を入力してください",
-    "solve this puzzle",
-    "click the button below to continue shopping",
+    "enter the characters you see below",  # amazon-com/auth/post-signin-captcha-2.html
+    "文字を入力してください",  # demo recording (captcha.html); reconstruction
+    "solve this puzzle",  # amazon-com/auth/post-signin-captcha-1.html, login-states/amazon-captcha-frame.html
+    "click the button below to continue shopping",  # amazon-com/auth/captcha-field-keywords.html
 )
-TEXT_SITE_ERROR = ("something went wrong on our end", "we couldn't find that page", "ページが見つかりません")
-TEXT_PASSWORD_RESET = ("password reset required", "パスワードのリセットが必要です", "create new password")
+TEXT_SITE_ERROR = (
+    "something went wrong on our end",  # amazon-com/500.html, login-states/amazon-something-error.html
+    "we couldn't find that page",  # login-states/amazon-error-page-not-found.html
+    "ページが見つかりません",  # demo recording (the replay's 404 page); reconstruction
+)
+TEXT_PASSWORD_RESET = (
+    "password reset required",  # login-states/amazon-password-reset-required.html
+    "パスワードのリセットが必要です",  # demo recording (password-reset.html); reconstruction
+    "create new password",  # login-states/amazon-create-new-password-required.html
+)
 TEXT_ACCOUNT_LOCKED = (
-    "account on hold",
-    "account locked temporarily",
-    "account is closed",
-    "account has been closed",
-    "アカウントが一時的に保留",
-    "アカウントがロックされています",
+    "account on hold",  # login-states/amazon-error-acc-temporary-onhold.html
+    "account locked temporarily",  # login-states/amazon-error-temporary-locked.html
+    "account is closed",  # login-states/amazon-error-account-closed.html
+    "アカウントが一時的に保留",  # demo recording (account-on-hold.html); reconstruction
+    "アカウントがロックされています",  # reconstruction (co.jp wording of "account locked"; no recording)
 )
-TEXT_ACCOUNT_ACTION = (
+TEXT_ACCOUNT_ACTION = (  # login-states/amazon-error-*.html, one file each
     "enter billing details",
     "billing verification required",
     "card expiration date verification required",
@@ -237,22 +278,33 @@ TEXT_ACCOUNT_ACTION = (
     "document submission required",
 )
 TEXT_EMAIL_INVALID = (
-    "cannot find an account with that email",
-    "you do not have an account with this email",
-    "looks like you're new to amazon",
-    "このeメールアドレスを持つアカウントが見つかりません",
+    "cannot find an account with that email",  # amazon-com/auth/post-signin-invalid-email.html
+    "you do not have an account with this email",  # login-states/amazon-email-not-found.html
+    "looks like you're new to amazon",  # amazon-com/auth/post-signin-intent.html, login-states (new-to-amazon)
+    "このeメールアドレスを持つアカウントが見つかりません",  # reconstruction (co.jp wording; no recording)
 )
-TEXT_ACCOUNT_SELECT = ("which account do you want to use",)
-TEXT_EXTRA_VERIFICATION = ("almost done!",)
-TEXT_APPROVAL = ("approve the notification sent to", "通知を承認", "open your amazon shopping app")
+TEXT_ACCOUNT_SELECT = ("which account do you want to use",)  # login-states/amazon-select-personal-account.html
+TEXT_EXTRA_VERIFICATION = ("almost done!",)  # login-states/amazon-zip-code-required.html
+TEXT_APPROVAL = (
+    "approve the notification sent to",  # amazon-com/auth/post-signin-captcha-otp.html, login-states
+    "通知を承認",  # demo recording (approval.html); reconstruction
+    "open your amazon shopping app",  # login-states/amazon-otp-app.html
+)
 TEXT_OTP_CODE = (
-    "enter verification code",
-    "確認コードを入力",
-    "verify mobile number",
-    "code verification",
-    "verify with whatsapp",
-    "verify using whatsapp",
+    "enter verification code",  # amazon-com/auth/post-signin-captcha-otp.html, login-states/amazon-otp-email.html
+    "確認コードを入力",  # demo recording (cvf-code.html); reconstruction
+    "verify mobile number",  # login-states/amazon-verification-01.html
+    "code verification",  # login-states/amazon-otp-general.html
+    "verify with whatsapp",  # login-states/amazon-verify-with-whatsapp.html
+    "verify using whatsapp",  # login-states/amazon-verify-with-passkey-or-whatsapp.html
 )
-TEXT_INTERSTITIAL = ("keep hackers out",)
-TEXT_DEVICE_SELECT = ("choose where to receive", "authentication required")
-TEXT_SIGNED_OUT_GREETING = ("hello, sign in", "こんにちは, ログイン", "こんにちは、ログイン")
+TEXT_INTERSTITIAL = ("keep hackers out",)  # login-states/amazon-keep-hacker-out.html
+TEXT_DEVICE_SELECT = (
+    "choose where to receive",  # amazon-com/auth/post-signin-new-otp.html, new-otp-failed.html
+    "authentication required",  # amazon-com/auth/post-signin-captcha-1.html, login-states/amazon-send-otp.html
+)
+TEXT_SIGNED_OUT_GREETING = (
+    "hello, sign in",  # amazon-com/auth/unauth-index.html
+    "こんにちは, ログイン",  # demo recording (_layout.html)
+    "こんにちは、ログイン",  # reconstruction (the same greeting with a Japanese comma)
+)
