@@ -22,6 +22,16 @@ ONE_CLICK = "/cpe/yourpayments/settings/manageoneclick"
 SIGN_IN = "/ap/signin"
 
 
+def history_link(base_url: str, href: str) -> str | None:
+    """The absolute URL of an order-history link found on a page (the "next page" link), or None when it
+    leads anywhere but the order history of this site."""
+    url = urljoin(base_url.rstrip("/") + ORDER_HISTORY, href.strip())
+    parts, base = urlsplit(url), urlsplit(base_url)
+    if (parts.scheme, parts.netloc) != (base.scheme, base.netloc) or parts.path.rstrip("/") != ORDER_HISTORY:
+        return None
+    return url
+
+
 @dataclass(frozen=True, slots=True)
 class Captured:
     """A page as the browser rendered it: where we ended up, and its HTML."""
@@ -67,13 +77,7 @@ class AccountPages:
         return f"{self.base_url}{ORDER_HISTORY}?" + urlencode({"timeFilter": time_filter})
 
     def history_link(self, href: str) -> str | None:
-        """The absolute URL of an order-history link found on a page, or None when it leads anywhere but
-        the order history of this site."""
-        url = urljoin(self.base_url + ORDER_HISTORY, href)
-        parts, base = urlsplit(url), urlsplit(self.base_url)
-        if (parts.scheme, parts.netloc) != (base.scheme, base.netloc) or parts.path.rstrip("/") != ORDER_HISTORY:
-            return None
-        return url
+        return history_link(self.base_url, href)
 
     def order_summary_url(self, order_id: str) -> str:
         return f"{self.base_url}{ORDER_SUMMARY}?" + urlencode({"ie": "UTF8", "orderID": order_id})

@@ -108,6 +108,9 @@ def _attempt(report: Report, kind: str, url: str, read: Callable[[], T], *, orde
     try:
         return read()
     except PAGE_ERRORS as exc:
+        if exc.meta.get("during_sign_in"):  # the sign-in failed: every later page would need it too
+            report.mark_unread(UnreadPage(kind, _path(url), _reason(exc), exc.message, order_id))
+            raise
         logger.error("{} not read: {}", kind, exc.message)
         snapshot = exc.snapshot if isinstance(exc, PageChangedError) else None
         where = str(exc.meta.get("url") or url)

@@ -20,7 +20,13 @@ from bots.browser import new_context
 from bots.pages import AccountPages, Captured
 from flows.signin import ADVICE, Credentials, guard_stopped, sign_in
 from orderwatch.config import private_dir, write_private
-from orderwatch.errors import HumanNeededError, PageChangedError, SignInFailedError, SiteUnreachableError
+from orderwatch.errors import (
+    CheckIncomplete,
+    HumanNeededError,
+    PageChangedError,
+    SignInFailedError,
+    SiteUnreachableError,
+)
 from orderwatch.marketplace import Marketplace
 from orderwatch.models import PageCapture
 from orderwatch.parsers import classify_signin
@@ -95,6 +101,7 @@ class AccountSession:
         self.signed_in: SignedIn = "not_signed_in"
         self.pages_read: list[str] = []
         self._signed_in_this_run = False
+        self._sign_in_attempted = False  # at most one automatic sign-in per run, whatever its outcome
 
     def __enter__(self) -> AccountSession:
         return self
@@ -141,7 +148,7 @@ class AccountSession:
             return cap
         if state in HUMAN_ONLY:  # a CAPTCHA or lock mid-run: no sign-in would get past it
             raise HumanNeededError(state.value, ADVICE[state])
-        if self._signed_in_this_run:
+        if self._signed_in_this_run or self._sign_in_attempted:
             raise HumanNeededError(state.value, "The site asked to sign in again within one run; stopping.")
         cooldown = SignInCooldown(self.target.session_file.with_name(self.target.session_file.stem + ".cooldown.json"))
         active = cooldown.active_until()
@@ -157,12 +164,16 @@ class AccountSession:
         self.progress("signing in")
         if self._tracing:
             self._save_trace_chunk()  # sign-in is never traced: typed values and POST bodies stay out
+        self._sign_in_attempted = True
         try:
             sign_in(self.page, self.guard, self.target.creds, self.target.timeout_s)
         except (SignInFailedError, HumanNeededError) as exc:
             if exc.state != "credentials_missing":
                 until = cooldown.start(exc.state)
                 logger.warning("no automatic sign-in before {} (cool-down)", until.isoformat(timespec="minutes"))
+            raise
+        except CheckIncomplete as exc:  # a refused or unanswered sign-in step: no account page can be read now
+            exc.meta["during_sign_in"] = True
             raise
         cooldown.clear()
         if self._tracing:

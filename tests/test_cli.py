@@ -140,3 +140,28 @@ def test_an_unforeseen_failure_exits_3_never_clean_or_findings(tmp_path: Path) -
     out = run("history")
     assert out.returncode == 3
     assert "internal error" in out.stderr and "Traceback" not in out.stderr
+
+
+@pytest.mark.browser
+def test_a_check_that_cannot_read_one_summary_reports_the_order_and_what_was_missing(tmp_path: Path) -> None:
+    """The user's view of a partial run: exit 1, the Kindle order from its history card, and what could not
+    be read with its snapshot and the next step — in the terminal, report.json and report.md."""
+    Path(".env").write_text(
+        f"ORDERWATCH_EMAIL={DEMO_EMAIL}\nORDERWATCH_PASSWORD={DEMO_PASSWORD}\nORDERWATCH_TOTP_SECRET={DEMO_TOTP_SECRET}\n"
+    )
+    Path("allow.toml").write_text('[[allow]]\nseller = "Amazon.co.jp"\n[[allow]]\nasin = "B0DPYTHON3"\n')
+    with ReplaySite(faults=frozenset({"summary-unreadable"})) as site:
+        out = run("check", "--base-url", site.base_url, "--allowlist", "allow.toml", "--report-json", "r.json")
+        assert site.ledger == []
+    assert out.returncode == 1, out.stderr
+    assert "Payment details could not be read" in out.stdout
+    assert "Could not be read (1):" in out.stdout and "order-summary D01-2046175-3391842" in out.stdout
+    data = json.loads(Path("r.json").read_text())
+    assert data["status"] == "findings" and data["incomplete"]["reason"] == "page_changed"
+    [page] = data["incomplete"]["pages"]
+    assert page["order_id"] == "D01-2046175-3391842" and Path(page["snapshot"]).exists()
+    kindle = next(f for f in data["findings"] if f["subject"] == "D01-2046175-3391842")
+    assert "霧の館の密室" in kindle["message"]
+    run_dir = Path(page["snapshot"]).parents[1]
+    assert "## What could not be read" in (run_dir / "report.md").read_text()
+    assert 'id="unread"' in (run_dir / "report.html").read_text()

@@ -223,7 +223,11 @@ def test_a_page_that_auto_submits_a_purchase_is_blocked_and_the_run_stops(
 def test_a_sign_in_answered_with_a_307_to_the_buy_endpoint_is_refused(browser: Browser, tmp_path: Path) -> None:
     report, _ = _run(browser, tmp_path, None, {"signin-307"})
     _incomplete(report, "guard_blocked")
-    assert [e["reason"] for e in report.guard_blocked] == ["redirect_resends_post"]
+    assert [e["reason"] for e in report.guard_blocked] == ["redirect_resends_post"]  # one sign-in, never two
+    assert [(u.kind, u.reason) for u in report.unread] == [
+        ("order-history", "guard_blocked"),
+        ("one-click", "not_reached"),
+    ]
 
 
 def test_a_second_run_while_one_runs_is_refused(tmp_path: Path) -> None:
@@ -277,8 +281,10 @@ def test_nothing_found_in_what_was_read_with_one_page_unread_exits_3(
     read — never an all-clear."""
     allow = tmp_path / "allow.toml"
     allow.write_text(
-        (DEMO_DIR / "allowlist.toml").read_text(encoding="utf-8").replace('expected = "off"', 'expected = "on"')
-        + '\n[acknowledged]\norders = ["D01-2046175-3391842"]\n',
+        (DEMO_DIR / "allowlist.toml")
+        .read_text(encoding="utf-8")
+        .replace('expected = "off"', 'expected = "on"')
+        .replace("orders = []", 'orders = ["D01-2046175-3391842"]'),
         encoding="utf-8",
     )
     session = tmp_path / "state" / "session.json"

@@ -110,3 +110,18 @@ def test_the_notification_of_a_new_finding_says_what_was_not_read() -> None:
     notice = decide(_partial(), previous=[], states={})
     assert notice is not None and "1 new finding" in notice.title
     assert "Not read in this run" in notice.body and "order-summary D01-2046175-3391842" in notice.body
+
+
+def test_the_next_page_link_is_followed_only_within_the_sites_order_history() -> None:
+    from bots.pages import history_link
+
+    base = "https://www.amazon.co.jp"
+    href = "/your-orders/orders?timeFilter=year-2026&page=1&ref_=ppx_yo2ov_dt_b_pagination_1_2"
+    assert history_link(base, href) == base + href
+    assert history_link(base, base + "/your-orders/orders?page=2") == base + "/your-orders/orders?page=2"
+    assert history_link(base, "https://phish.example/your-orders/orders?page=1") is None
+    assert history_link(base, "//phish.example/your-orders/orders") is None
+    assert history_link(base, "/checkout/entry/buynow?page=1") is None
+    assert history_link("http://127.0.0.1:8080", "?timeFilter=last30&startIndex=10") == (
+        "http://127.0.0.1:8080/your-orders/orders?timeFilter=last30&startIndex=10"
+    )
