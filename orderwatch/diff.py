@@ -126,7 +126,7 @@ def _order_sentence(order: Order, summary: DigitalOrderSummary | None, today: da
         when += " (yesterday)"
     elif days > 1:
         when += f" ({days} days ago)"
-    text = f"A {kind} you did not list as expected: {titles}, {order.order_id}, placed {when}"
+    text = f"{'A' if order.is_digital else 'An'} {kind} you did not list as expected: {titles}, {order.order_id}, placed {when}"
     if order.total is not None:
         text += f", total {order.total.display()}"
     if summary is not None and summary.payments:

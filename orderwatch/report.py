@@ -182,6 +182,8 @@ def render_terminal(report: Report) -> str:
         lines.append(f"Orders read: {len(report.orders)} ({digital} digital).")
     if report.one_click is not None:
         lines.append(f"1-Click for this browser: {'ON' if report.one_click.enabled else 'off'}.")
+    elif report.unread:
+        lines.append("1-Click for this browser: not read.")
     lines += _guard_lines(report)
     return "\n".join(lines) + "\n"
 
