@@ -117,7 +117,7 @@ def check_one_click(settings: OneClickSettings, allowlist: Allowlist, market: Ma
 
 def _order_sentence(order: Order, summary: DigitalOrderSummary | None, today: date) -> str:
     titles = ", ".join(f"「{i.title}」" for i in order.items) or "(no items listed)"
-    kind = "digital order" if order.is_digital else "order"
+    kind = "A digital order" if order.is_digital else "An order"
     when = order.order_date.isoformat()
     days = (today - order.order_date).days
     if days == 0:
@@ -126,7 +126,7 @@ def _order_sentence(order: Order, summary: DigitalOrderSummary | None, today: da
         when += " (yesterday)"
     elif days > 1:
         when += f" ({days} days ago)"
-    text = f"{'A' if order.is_digital else 'An'} {kind} you did not list as expected: {titles}, {order.order_id}, placed {when}"
+    text = f"{kind} you did not list as expected: {titles}, {order.order_id}, placed {when}"
     if order.total is not None:
         text += f", total {order.total.display()}"
     if summary is not None and summary.payments:
