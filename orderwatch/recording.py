@@ -15,7 +15,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 RULES: dict[str, str] = {
     "known_value": "values known to be the user's (the account e-mail, names given with --scrub)",
     "greeting_name": "the name in the navigation greeting (こんにちは, NAME / Hello, NAME)",
-    "name_or_address_block": "recipient, ship-to, address and default-address blocks",
+    "name_or_address_block": "recipient, ship-to, billing-address, address and default-address blocks",
     "honorific_name": "a name before 様 (Japanese honorific)",
     "email": "e-mail addresses anywhere (text, attributes, scripts)",
     "phone": "phone numbers (Japanese 0X-XXXX-XXXX and international +N forms)",
@@ -28,8 +28,15 @@ RULES: dict[str, str] = {
 
 NAME_BLOCKS = (
     ".yohtmlc-recipient .a-size-base", ".recipient .a-size-base", "[id^=shipToInsertionNode]", ".displayAddressDiv",
-    ".pmts-one-click-default-address", "#pmts-default-address", ".a-popover-preload", "#auth-email-claim",
+    ".a-popover-preload", "#auth-email-claim",
+    # the Payments Portal's billing address (name, street, phone) and the 1-Click address
+    ".pmts-billing-address-details", ".pmts-one-click-address",
+    # the unified order details' recipient ("Empfänger Max Mustermann")
+    "[data-component=shippingAddress] ul",
 )  # fmt: skip
+# A bold label followed by the person's name in the same block: the legacy digital summary's
+# "<b>Recipient:</b><br />Jane Doe" (digital-orders/ca-order-summary-*.html) and its co.jp 受取人.
+NAME_LABELS = ("Recipient:", "受取人:")
 GREETING = ("#nav-link-accountList-nav-line-1", "#glow-ingress-line1", "#nav-greeting-name")
 TOKEN_NAME = re.compile(r"(?i)token|csrf|session|workflow|state|signature|nonce|claim|\barb\b|^ats$|cust|key")
 URL_ID_KEYS = re.compile(
@@ -65,6 +72,12 @@ def scrub_page(html: str, known: tuple[str, ...] = ()) -> tuple[str, Counter[str
             if (node.text() or "").strip():
                 _set_text(node, "REDACTED")
                 counts["name_or_address_block"] += 1
+    for bold in tree.css("b"):
+        label = " ".join((bold.text() or "").split())
+        holder = bold.parent
+        if label in NAME_LABELS and holder is not None and " ".join((holder.text() or "").split()) != label:
+            _set_text(holder, f"{label} REDACTED")
+            counts["name_or_address_block"] += 1
     for field in tree.css("input[type=hidden], input:not([type])"):
         name = field.attributes.get("name") or field.attributes.get("id") or ""
         if TOKEN_NAME.search(name) and field.attributes.get("value"):

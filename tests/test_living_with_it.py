@@ -220,6 +220,7 @@ def test_record_saves_scrubbed_pages_that_parse_to_the_same_orders(tmp_path: Pat
     assert report["replaced"]["greeting_name"] >= 5 and report["replaced"]["name_or_address_block"] >= 1
     first = Path("rec/01-order-history.html").read_text()
     assert "デモ 太郎" not in first  # the demo account holder's name
+    assert not [p.name for p in Path("rec").glob("*.html") if "デモ 太郎" in p.read_text()]  # on no page
     site = ReplaySite()
     original = parse_order_history(site.order_history_html("last30", 0))
     scrubbed = parse_order_history(first)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from orderwatch.parsers import parse_order_history
+from orderwatch.parsers import parse_order_history, parse_order_summary
 from orderwatch.recording import RULES, scrub_page, scrub_url
+from orderwatch.replay import ReplaySite
 
-from .conftest import PEER_PAGES
+from .conftest import PEER_PAGES, peer_page
 
 
 def _page(body: str) -> str:
@@ -90,3 +91,41 @@ def test_every_real_order_page_still_parses_to_the_same_orders_after_scrubbing()
         ], path.name
         checked += 1
     assert checked == 10
+
+
+@pytest.mark.parametrize(
+    ("name", "personal"),
+    [
+        ("ca-order-summary-D01-9338000-4893015.html", ("Jane Doe", "1 Example Street", "A1A 1A1", "5550100000")),
+        ("ca-order-summary-D01-8976186-0883412.html", ("Jane Doe", "1 Example Street", "5550100000")),
+        ("ca-order-summary-D01-4163891-0896264.html", ("Jane Doe",)),
+        ("de/order-details-D01-1151337-3109897.html", ("Max Mustermann",)),
+    ],
+)
+def test_real_digital_order_pages_lose_names_addresses_and_phones_but_parse_the_same(
+    name: str, personal: tuple[str, ...]
+) -> None:
+    html = peer_page("digital-orders", *name.split("/")).read_text(encoding="utf-8")
+    assert all(p in html for p in personal)
+    scrubbed, counts = scrub_page(html)
+    assert not [p for p in personal if p in scrubbed]
+    assert counts["name_or_address_block"] >= 1
+    before, after = parse_order_summary(html), parse_order_summary(scrubbed)
+    assert (after.order_id, after.order_date, after.items, after.total) == (
+        before.order_id,
+        before.order_date,
+        before.items,
+        before.total,
+    )
+    assert [p.amount for p in after.payments] == [p.amount for p in before.payments]
+
+
+def test_the_demo_summaries_lose_the_account_holders_name() -> None:
+    site = ReplaySite()
+    for order in (o for o in site.account.orders if o.digital):
+        for template in ("order-summary.html", "order-details.html"):
+            html = site.render(template, signed_in=True, o=order)
+            assert "デモ 太郎" in html
+            scrubbed, _ = scrub_page(html)
+            assert "デモ 太郎" not in scrubbed, template
+            assert parse_order_summary(scrubbed).order_id == order.id
