@@ -413,10 +413,10 @@ def parse(files: tuple[Path, ...], kind: str, marketplace: str) -> None:
                     "order_date": s.order_date.isoformat(),
                     "total": s.total.to_json(),
                     "is_digital": True,
-                    "items": [{"title": i.title, "asin": i.asin} for i in s.items],
+                    "items": [{"title": i.title, "asin": i.asin, "seller": i.seller} for i in s.items],
                     "payments": [p.to_json() for p in s.payments],
                 }
-                out |= {"marketplace": s.marketplace, "orders": [order], "declared_count": None}
+                out |= {"marketplace": s.marketplace, "template": s.template, "orders": [order], "declared_count": None}
             else:
                 oc = parse_one_click(html, marketplace)
                 out |= {

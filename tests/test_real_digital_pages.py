@@ -108,11 +108,13 @@ def test_parse_prints_the_summary_as_json_and_exits_0(name: str, tmp_path: Path)
         timeout=60,
     )
     assert out.returncode == 0, out.stderr
-    [order] = json.loads(out.stdout)["orders"]
+    data = json.loads(out.stdout)
+    [order] = data["orders"]
     order_id, day, items, total, payments = DIGITAL[name]
+    assert data["template"] == ("unified" if name.startswith("de/") else "legacy")
     assert order["order_id"] == order_id and order["order_date"] == day.isoformat()
     assert order["total"] == total.to_json()
-    assert [(i["title"], i["asin"]) for i in order["items"]] == [(t, a) for t, a, _ in items]
+    assert [(i["title"], i["asin"], i["seller"]) for i in order["items"]] == items
     assert [(p["method"], p["amount"]) for p in order["payments"]] == [
         (m, str(a.amount) if a else None) for m, a in payments
     ]
