@@ -3,6 +3,8 @@
   - the demo check with a reused session, wall time of `orderwatch demo` (median of N runs)
   - peak memory of the whole check: Python and all browser processes, summed RSS, sampled every 10 ms
   - one order-history page parsed (median ms): the demo page and, when ../shared is present, real pages
+  - one digital order page parsed (median ms): the demo's two templates and, when ../shared is present,
+    the real legacy summaries (amazon.ca, ~275 KB each) and the unified order details (amazon.de)
 
 Run: .venv/bin/python bench/check_targets.py [--runs 5]. Touches only loopback; Linux (/proc) for memory.
 """
@@ -22,7 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from orderwatch.parsers import parse_order_history  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+
+from orderwatch.parsers import parse_order_history, parse_order_summary  # noqa: E402
 from orderwatch.replay import ReplaySite  # noqa: E402
 
 TARGETS = {"demo_wall_s": 3.0, "peak_rss_mb": 600.0, "parse_ms": 20.0}
@@ -92,11 +96,11 @@ def run_demo(env: dict[str, str]) -> tuple[float, float, float, int]:
     return wall, peak_rss, peak_pss, code
 
 
-def parse_ms(html: str, repeat: int = 20) -> float:
+def parse_ms(html: str, repeat: int = 20, parse: Callable[[str], object] = parse_order_history) -> float:
     times = []
     for _ in range(repeat):
         t = time.perf_counter()
-        parse_order_history(html)
+        parse(html)
         times.append((time.perf_counter() - t) * 1000)
     return statistics.median(times)
 
@@ -124,6 +128,15 @@ def main() -> None:
             continue
     if real_ms:
         row(f"parse real amazon.com page, slowest of {len(real_ms)} (median)", max(real_ms), "ms", TARGETS["parse_ms"])
+    site = ReplaySite()
+    story = site.account.orders[0]
+    for template in ("order-summary.html", "order-details.html"):
+        html = site.render(template, signed_in=True, o=story)
+        row(f"parse demo {template} (median)", parse_ms(html, parse=parse_order_summary), "ms", TARGETS["parse_ms"])
+    digital = sorted((ROOT.parent / "shared" / "peer-pages" / "digital-orders").rglob("*order-*-D01-*.html"))
+    digital_ms = [parse_ms(p.read_text(encoding="utf-8"), parse=parse_order_summary) for p in digital]
+    if digital_ms:
+        row(f"parse real digital order page, slowest of {len(digital_ms)} (median)", max(digital_ms), "ms", None)
 
     with tempfile.TemporaryDirectory() as tmp:
         env = {k: v for k, v in os.environ.items() if not k.startswith("ORDERWATCH_")}

@@ -125,3 +125,16 @@ def test_the_next_page_link_is_followed_only_within_the_sites_order_history() ->
     assert history_link("http://127.0.0.1:8080", "?timeFilter=last30&startIndex=10") == (
         "http://127.0.0.1:8080/your-orders/orders?timeFilter=last30&startIndex=10"
     )
+
+
+def test_every_test_the_fault_matrix_names_exists() -> None:
+    import re
+
+    root = Path(__file__).resolve().parents[1]
+    doc = (root / "docs" / "fault-matrix.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"::(test_\w+)|`(test_\w+)`", doc))
+    names = {a or b for a, b in named} | set(re.findall(r"\b(test_\w+)(?=`|,|\s)", doc))
+    defined = {m for f in (root / "tests").glob("test_*.py") for m in re.findall(r"def (test_\w+)", f.read_text())}
+    files = {f.stem for f in (root / "tests").glob("test_*.py")}
+    missing = sorted(n for n in names if n not in defined and n not in files)
+    assert len(names) >= 20 and missing == []
