@@ -109,20 +109,20 @@ def _attempt(report: Report, kind: str, url: str, read: Callable[[], T], *, orde
         return read()
     except PAGE_ERRORS as exc:
         if exc.meta.get("during_sign_in"):  # the sign-in failed: every later page would need it too
-            report.mark_unread(UnreadPage(kind, _path(url), _reason(exc), exc.message, order_id))
+            report.mark_unread(UnreadPage(kind, url, _reason(exc), exc.message, order_id))
             raise
         logger.error("{} not read: {}", kind, exc.message)
         snapshot = exc.snapshot if isinstance(exc, PageChangedError) else None
         where = str(exc.meta.get("url") or url)
-        report.mark_unread(UnreadPage(kind, _path(where), exc.reason, exc.message, order_id, snapshot))
+        report.mark_unread(UnreadPage(kind, where, exc.reason, exc.message, order_id, snapshot))
         return None
     except CheckIncomplete as exc:
-        report.mark_unread(UnreadPage(kind, _path(url), _reason(exc), exc.message, order_id))
+        report.mark_unread(UnreadPage(kind, url, _reason(exc), exc.message, order_id))
         raise
     except PlaywrightError as exc:
         first_line = (str(exc).splitlines() or [exc.__class__.__name__])[0]
         message = f"the browser failed reading this page: {first_line}"
-        report.mark_unread(UnreadPage(kind, _path(url), "browser_error", message, order_id))
+        report.mark_unread(UnreadPage(kind, url, "browser_error", message, order_id))
         raise
 
 
@@ -131,16 +131,16 @@ def _mark_not_reached(report: Report, session: AccountSession, history_read: boo
     tried = {(u.kind, u.order_id) for u in report.unread}
     message = "not read: the run stopped before this page"
     if not history_read and not any(kind == "order-history" for kind, _ in tried):
-        url = _path(session.pages.order_history_url(_time_filter((report.today - report.since).days)))
+        url = session.pages.order_history_url(_time_filter((report.today - report.since).days))
         report.mark_unread(UnreadPage("order-history", url, "not_reached", message))
     for order in report.orders:
         oid = order.order_id
         wanted = order.is_digital and not order.cancelled
         if wanted and oid not in report.summaries and ("order-summary", oid) not in tried:
-            url = _path(session.pages.order_summary_url(oid))
+            url = session.pages.order_summary_url(oid)
             report.mark_unread(UnreadPage("order-summary", url, "not_reached", message, oid))
     if report.one_click is None and ("one-click", None) not in tried:
-        report.mark_unread(UnreadPage("one-click", _path(session.pages.one_click_url()), "not_reached", message))
+        report.mark_unread(UnreadPage("one-click", session.pages.one_click_url(), "not_reached", message))
 
 
 def _time_filter(window_days: int) -> str:

@@ -143,10 +143,11 @@ def order_advice(order: Order, market: Marketplace) -> str:
             f"{market.base_url}/hz/mycd/digital-console/contentlist/booksAll/dateDsc/ "
             '(Content & Devices), choose the title and 「返品をリクエスト」 / "Return for refund", or contact '
             "customer service. Then switch off 1-Click, and check Login & Security for changes you did not "
-            "make. If it was intended, add it to the allowlist or acknowledge the order id."
+            f"make. If it was intended, add it to the allowlist or run `orderwatch ack {order.order_id}`."
         )
     return (
         f"If nobody in your household meant to buy it: open {orders_url} yourself and cancel it "
         "(「商品をキャンセル」) before it ships, or return it; check Login & Security and your addresses for "
-        "changes you did not make. If it was intended, add it to the allowlist or acknowledge the order id."
+        "changes you did not make. If it was intended, add it to the allowlist or run "
+        f"`orderwatch ack {order.order_id}`."
     )

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from loguru import logger
 
-from orderwatch.report import Report
+from orderwatch.report import Report, coverage_note
 
 FindingKey = tuple[str, str]
 
@@ -56,6 +56,8 @@ def decide(
     if not title:
         return None
     if report.incomplete and report.unread:
+        if (note := coverage_note(report)) is not None:
+            lines += ["", note]
         lines += ["", "Not read in this run (so this is not an all-clear for them):"]
         lines += [f"- {u.label()}: {u.message}" for u in report.unread]
     return Notice(title, "\n".join(lines).strip(), [(f.kind, f.subject) for f in new])

@@ -22,8 +22,9 @@ NEXT_STEP = {
         "saved in the snapshot. If this repeats, update orderwatch or send the snapshot with a bug report."
     ),
     "site_unreachable": (
-        "The site did not answer in time (tried three times). The next run tries again; if this repeats, "
-        "check the machine's network."
+        "The site did not answer, or answered with an error page (three tries). Nothing to fix on your side: "
+        "the next run tries again. If it keeps happening for days, open the address in your own browser and "
+        "check that this machine is online."
     ),
     "guard_blocked": (
         "The page tried to send a request orderwatch never sends (a purchase, a setting change, an off-site "
@@ -40,7 +41,7 @@ class UnreadPage:
     """A page the run could not read: which, why, the snapshot saved of it, and what the user can do."""
 
     kind: str  # order-history | order-summary | one-click
-    url: str  # path and query on the site
+    url: str  # the page's address (the user can type it into their own browser)
     reason: str  # page_changed | site_unreachable | guard_blocked | browser_error | not_reached | a sign-in state
     message: str
     order_id: str | None = None
@@ -155,6 +156,18 @@ _HEADLINE_FINDINGS_INCOMPLETE = (
 )
 
 
+def coverage_note(report: Report) -> str | None:
+    """What the reader must not conclude: no order checked, or orders after the ones read not checked."""
+    if not any(u.kind == "order-history" for u in report.unread):
+        return None
+    if not report.orders:
+        return "The order history could not be read: no order was checked."
+    return (
+        f"The order history could not be read to the end: only the {len(report.orders)} order(s) listed "
+        "were checked; later pages were not."
+    )
+
+
 def headline(report: Report) -> str:
     if report.status == "findings" and report.incomplete:
         return _HEADLINE_FINDINGS_INCOMPLETE
@@ -166,6 +179,8 @@ def render_terminal(report: Report) -> str:
         f"orderwatch — amazon.{report.marketplace} — {report.since.isoformat()} to {report.today.isoformat()}",
         f"{headline(report)}.",
     ]
+    if (note := coverage_note(report)) is not None:
+        lines.append(note)
     if report.error and not report.unread:  # the run stopped before any page (sign-in, browser)
         lines += ["", f"  reason: {report.error['reason']}", f"  {report.error['message']}"]
     for f in report.findings:
@@ -179,7 +194,8 @@ def render_terminal(report: Report) -> str:
     lines.append("")
     if report.orders or report.status != "incomplete":
         digital = sum(o.is_digital for o in report.orders)
-        lines.append(f"Orders read: {len(report.orders)} ({digital} digital).")
+        partial = " — not the whole window, see above" if coverage_note(report) else ""
+        lines.append(f"Orders read: {len(report.orders)} ({digital} digital){partial}.")
     if report.one_click is not None:
         lines.append(f"1-Click for this browser: {'ON' if report.one_click.enabled else 'off'}.")
     elif report.unread:
@@ -194,6 +210,7 @@ def _unread_lines(report: Report) -> list[str]:
     out = ["", f"Could not be read ({len(report.unread)}):"]
     for u in report.unread:
         out.append(f"  - {u.label()} ({u.reason}): {u.message}")
+        out.append(f"    Address: {u.url}")
         if u.snapshot is not None:
             out.append(f"    Snapshot: {u.snapshot}")
         out.append(f"    Next step: {u.next_step}")
@@ -215,7 +232,7 @@ def render_markdown(report: Report) -> str:
         f"# orderwatch report — amazon.{report.marketplace}",
         "",
         f"**Status: {report.status}{' (incomplete)' if report.status == 'findings' and report.incomplete else ''}**"
-        f" — {headline(report)}.",
+        f" — {headline(report)}." + (f" {note}" if (note := coverage_note(report)) else ""),
         "",
         f"- Window: {report.since.isoformat()} to {report.today.isoformat()}",
         f"- Checked: {report.started_at.isoformat(timespec='seconds')}",
@@ -244,6 +261,7 @@ def render_markdown(report: Report) -> str:
         out += ["", "## What could not be read", ""]
         for u in report.unread:
             out.append(f"- **{_md(u.label())}** (`{u.reason}`): {_md(u.message)}")
+            out.append(f"  - Address: `{u.url}`")
             if u.snapshot is not None:
                 out.append(f"  - Snapshot: `{u.snapshot}`")
             out.append(f"  - Next step: {_md(u.next_step)}")
@@ -304,6 +322,7 @@ def render_html(report: Report, images: dict[Path, bytes]) -> str:
     return env.get_template("report.html").render(
         report=report,
         headline=headline(report),
+        coverage=coverage_note(report),
         findings=findings,
         flagged={f.subject for f in report.findings},
     )

@@ -3,6 +3,7 @@ config, session or .env is ever read), and browser tests touch only the loopback
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,18 @@ from bots.browser import LOOPBACK_ONLY_ARGS, QUIET_ARGS, find_browser
 from orderwatch.replay import ReplaySite
 
 ROOT = Path(__file__).resolve().parents[1]
-PEER_PAGES = ROOT.parent / "shared" / "peer-pages"
+# Real pages of other projects, never copied into the repository: ../shared/peer-pages beside the checkout,
+# or wherever ORDERWATCH_TEST_PEER_PAGES says. Tests that need them skip when they are absent.
+PEER_PAGES = Path(os.environ.get("ORDERWATCH_TEST_PEER_PAGES") or ROOT.parent / "shared" / "peer-pages")
+
+
+def pytest_report_header() -> str:
+    if PEER_PAGES.is_dir():
+        return f"real peer pages: {PEER_PAGES}"
+    return (
+        f"real peer pages: absent ({PEER_PAGES}); the tests on real pages will SKIP — "
+        "set ORDERWATCH_TEST_PEER_PAGES=/path/to/shared/peer-pages to run them"
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -22,8 +34,6 @@ def _isolated(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytes
         return  # a live test runs as the user would, with the user's own settings
     for var in ("CONFIG", "DATA", "STATE", "CACHE"):
         monkeypatch.setenv(f"XDG_{var}_HOME", str(tmp_path / "xdg" / var.lower()))
-    import os
-
     for name in list(os.environ):
         if name.startswith("ORDERWATCH_"):
             monkeypatch.delenv(name)
@@ -55,8 +65,6 @@ def replay() -> Iterator[ReplaySite]:
 def cli_env(**extra: str) -> dict[str, str]:
     """The environment for running `orderwatch` as a subprocess: none of the developer's ORDERWATCH_*
     settings, short retry backoff (the retries themselves still happen), plus ``extra``."""
-    import os
-
     env = {k: v for k, v in os.environ.items() if not k.startswith("ORDERWATCH_")}
     return env | {"ORDERWATCH_RETRY_BACKOFF_S": "0.05"} | extra
 

@@ -138,3 +138,40 @@ def test_every_test_the_fault_matrix_names_exists() -> None:
     files = {f.stem for f in (root / "tests").glob("test_*.py")}
     missing = sorted(n for n in names if n not in defined and n not in files)
     assert len(names) >= 20 and missing == []
+
+
+HISTORY_UNREAD = UnreadPage(
+    "order-history",
+    "https://www.amazon.co.jp/your-orders/orders?timeFilter=last30",
+    "site_unreachable",
+    "the site answered HTTP 500 for https://www.amazon.co.jp/your-orders/orders?timeFilter=last30",
+)
+ONE_CLICK_ON = Finding("one_click_enabled", "medium", "one_click", "1-Click is ON …", "Turn it off.")
+
+
+def test_an_unread_history_says_no_order_was_checked_everywhere() -> None:
+    """Only the 1-Click finding, no orders: the reader must not take "no unexpected order" from it."""
+    r = _report(orders=[], one_click=OneClickSettings("co.jp", True), findings=[ONE_CLICK_ON])
+    r.mark_unread(HISTORY_UNREAD)
+    assert r.exit_code == 1
+    note = "The order history could not be read: no order was checked."
+    terminal = render_terminal(r)
+    assert note in terminal.splitlines()[2]  # right under the headline
+    assert "Orders read: 0 (0 digital) — not the whole window" in terminal
+    assert f"Address: {HISTORY_UNREAD.url}" in terminal
+    assert note in render_markdown(r)
+    html = render_html(r, {})
+    assert html.count(note) == 2 and "No orders in the window" not in html  # status box and orders section
+    notice = decide(r, previous=[], states={})
+    assert notice is not None and note in notice.body
+
+
+def test_a_history_read_only_in_part_says_which_orders_were_checked() -> None:
+    r = _report(orders=[KINDLE], one_click=OneClickSettings("co.jp", False), findings=[FINDING])
+    r.mark_unread(HISTORY_UNREAD)
+    assert "only the 1 order(s) listed were checked; later pages were not" in render_terminal(r)
+
+
+def test_the_next_step_for_an_error_page_does_not_blame_the_network_first() -> None:
+    step = HISTORY_UNREAD.next_step
+    assert "answered with an error page" in step and "Nothing to fix on your side" in step

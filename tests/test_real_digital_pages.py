@@ -162,6 +162,7 @@ def test_older_order_details_layouts_are_refused_not_misread(name: str) -> None:
 # --- drift: refused, never misread ------------------------------------------------------------------------
 
 CA = "ca-order-summary-D01-9338000-4893015.html"
+CA_CREDIT = "ca-order-summary-D01-4163891-0896264.html"  # paid with an Audible credit: "No current charges"
 DE = "de/order-details-D01-1151337-3109897.html"
 DRIFT: dict[str, tuple[str, str, str, str]] = {  # name → (page, old, new, words in the message)
     "legacy container removed": (CA, 'id="digitalOrderSummaryContainer"', 'id="dosV3"', "summary container"),
@@ -213,9 +214,24 @@ def test_a_truncated_summary_is_page_changed(page: str) -> None:
         parse_order_summary(html[: len(html) * 2 // 3])
 
 
-def test_a_history_page_given_as_a_summary_is_page_changed() -> None:
-    with pytest.raises(PageChangedError, match="summary container"):
+def test_a_history_page_given_as_a_summary_is_page_changed_and_says_what_it_is() -> None:
+    with pytest.raises(PageChangedError, match="this is an order-history page"):
         parse_order_summary(_digital("de/order-history-2026-0.html"))
+
+
+@pytest.mark.parametrize("page", [CA, CA_CREDIT])
+def test_a_summary_cut_before_its_payments_but_closed_is_refused_not_read_as_paid_with_nothing(page: str) -> None:
+    """A browser closes the document of a page whose loading was cut short: the closing tag proves nothing.
+    Every real page says how it was paid (a card, a credit, "No current charges")."""
+    html = _digital(page)
+    cut = html[: html.index("Payment Methods")] + "</td></tr></table></div></body></html>"
+    with pytest.raises(PageChangedError, match="payment information not found"):
+        parse_order_summary(cut)
+
+
+def test_an_empty_file_is_named_empty() -> None:
+    with pytest.raises(PageChangedError, match="the document is empty"):
+        parse_order_summary(" \n")
 
 
 def test_parse_exits_3_on_a_drifted_summary_and_names_the_file(tmp_path: Path) -> None:

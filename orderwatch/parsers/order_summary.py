@@ -52,16 +52,20 @@ def parse_order_summary(html: str, marketplace: str = "auto") -> DigitalOrderSum
     Raises PageChangedError when the document is truncated, neither template is recognised, or the
     order id, date, items (or their header) or total is missing, or when the page's totals disagree.
     """
+    if not html.strip():
+        raise PageChangedError(PAGE, "the document is empty")
     if "</html>" not in html[-4096:].lower():
-        raise PageChangedError(PAGE, "the document is truncated (no closing </html>)")
+        raise PageChangedError(PAGE, "the document is truncated or not HTML (no closing </html>)")
     tree = LexborHTMLParser(html)
     root = tree.root
     template = _template(root) if root is not None else None
     if root is None or template is None:
+        if root is not None and first(root, (*S.NUM_ORDERS, "select#time-filter")) is not None:
+            raise PageChangedError(PAGE, "this is an order-history page, not a digital order's page")
         raise PageChangedError(
             PAGE,
-            "summary container not found (legacy #digitalOrderSummaryContainer / unified #orderDetails "
-            "with its data-component blocks)",
+            "summary container not found: the page is neither a digital order summary "
+            "(#digitalOrderSummaryContainer) nor the order details (#orderDetails with its data-component blocks)",
         )
     market = detect_marketplace(tree, html) if marketplace == "auto" else marketplace
     dollar = dollar_currency(market)
@@ -82,6 +86,14 @@ def parse_order_summary(html: str, marketplace: str = "auto") -> DigitalOrderSum
     if not reading.items:
         raise PageChangedError(PAGE, "ordered items (no item rows)", order_id=order_id)
     total = _one_total(reading, template, order_id)
+    paid = reading.widget if template == "legacy" else bool(reading.cards or reading.deductions or reading.no_charge)
+    if not paid:
+        # Every real page says how it was paid (the legacy page always in its payments widget: a card,
+        # "No current charges"); a page without it is cut or changed, and reading on would report only
+        # part of the payments, or "paid with nothing".
+        raise PageChangedError(
+            PAGE, "payment information not found (Payment Methods / お支払い方法)", order_id=order_id
+        )
     return DigitalOrderSummary(
         market, order_id, order_date, tuple(reading.items), total, _payments(reading, total), template
     )
@@ -96,6 +108,8 @@ class _Reading:
     totals: list[tuple[str, Money, bool]] = field(default_factory=list)  # (label, amount, names its currency)
     cards: list[str] = field(default_factory=list)
     deductions: list[Payment] = field(default_factory=list)
+    no_charge: bool = False  # the page says "No current charges"
+    widget: bool = False  # the payments widget was found (card instruments, "No current charges", grand total)
 
     def money(self, text: str) -> Money | None:
         parsed = parse_money(text, self.dollar)
@@ -207,7 +221,7 @@ def _legacy_items(body: LexborNode, r: _Reading) -> None:
             break
     if header is None:
         tried = " / ".join(" | ".join(pair) for pair in S.LABEL_ITEMS_HEADER)
-        raise PageChangedError(PAGE, f"items header ({tried})", order_id=r.order_id)
+        raise PageChangedError(PAGE, f"items header not found ({tried})", order_id=r.order_id)
     nxt: LexborNode | None = header.next
     while nxt is not None:
         if nxt.tag == "tr":
@@ -241,6 +255,9 @@ def _payments_widget(scope: LexborNode, r: _Reading) -> None:
     """The Payments Portal widget: card instruments, breakdown rows (deductions), grand total."""
     for node in scope.css(S.PAYMENT_CARD[0]):
         r.card(node_text(node))
+    if first(scope, S.PAYMENT_NO_CHARGE) is not None:
+        r.no_charge = True
+    r.widget = r.widget or bool(r.cards or r.no_charge or first(scope, S.PAYMENT_GRAND_TOTAL) is not None)
     for row in scope.css(S.PAYMENT_BREAKDOWN_ROWS[0]):
         label, amount = _two_columns(row)
         if label:
