@@ -64,6 +64,18 @@ DIGITAL: dict[str, tuple[str, date, list[tuple[str, str | None, str]], Money, li
 }
 
 
+def _parse_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """`orderwatch parse ARGS` as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "orderwatch", "parse", *args],
+        capture_output=True,
+        text=True,
+        env=cli_env(),
+        check=False,
+        timeout=60,
+    )
+
+
 def _digital(name: str) -> str:
     return peer_page("digital-orders", *name.split("/")).read_text(encoding="utf-8")
 
@@ -99,14 +111,7 @@ def test_every_file_of_the_digital_folder_is_covered() -> None:
 @pytest.mark.parametrize("name", sorted(DIGITAL))
 def test_parse_prints_the_summary_as_json_and_exits_0(name: str, tmp_path: Path) -> None:
     path = peer_page("digital-orders", *name.split("/"))
-    out = subprocess.run(
-        [sys.executable, "-m", "orderwatch", "parse", str(path), "--page", "order-summary"],
-        capture_output=True,
-        text=True,
-        env=cli_env(),
-        check=False,
-        timeout=60,
-    )
+    out = _parse_cli(str(path), "--page", "order-summary")
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     [order] = data["orders"]
@@ -237,14 +242,7 @@ def test_an_empty_file_is_named_empty() -> None:
 def test_parse_exits_3_on_a_drifted_summary_and_names_the_file(tmp_path: Path) -> None:
     bad = tmp_path / "drifted.html"
     bad.write_text(_drifted("two totals that disagree"), encoding="utf-8")
-    out = subprocess.run(
-        [sys.executable, "-m", "orderwatch", "parse", str(bad), "--page", "order-summary"],
-        capture_output=True,
-        text=True,
-        env=cli_env(),
-        check=False,
-        timeout=60,
-    )
+    out = _parse_cli(str(bad), "--page", "order-summary")
     assert out.returncode == 3 and out.stdout == ""
     assert "drifted.html" in out.stderr and "disagree" in out.stderr
 
@@ -365,13 +363,6 @@ def test_the_old_layouts_next_link_keeps_its_start_index() -> None:
 
 def test_parse_exits_3_on_an_untouched_trimmed_history_page() -> None:
     path = peer_page("digital-orders", "de", "order-history-2026-0.html")
-    out = subprocess.run(
-        [sys.executable, "-m", "orderwatch", "parse", str(path), "--page", "order-history"],
-        capture_output=True,
-        text=True,
-        env=cli_env(),
-        check=False,
-        timeout=60,
-    )
+    out = _parse_cli(str(path), "--page", "order-history")
     assert out.returncode == 3
     assert "(the page declares 229 orders)" in out.stderr

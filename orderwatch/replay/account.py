@@ -47,6 +47,16 @@ class DemoOrder:
     def cancellable(self) -> bool:
         return not self.digital and not self.cancelled
 
+    @property
+    def deductions(self) -> tuple[DemoPayment, ...]:
+        """Points and gift cards: deduction lines on the order's summary page."""
+        return tuple(p for p in self.payments if "ポイント" in p.method or "ギフトカード" in p.method)
+
+    @property
+    def cards(self) -> tuple[DemoPayment, ...]:
+        """Every other payment: a card instrument on the summary page."""
+        return tuple(p for p in self.payments if p not in self.deductions)
+
 
 @dataclass(frozen=True)
 class DemoAccount:
