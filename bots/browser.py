@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import re
 import shutil
 import sys
 from dataclasses import dataclass, field
@@ -12,7 +14,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from loguru import logger
-from playwright.sync_api import Browser, BrowserContext, Playwright, Request, Route
+from playwright.sync_api import Browser, BrowserContext, Playwright, Request, Route, WebSocketRoute
 from playwright.sync_api import Error as PlaywrightError
 
 from orderwatch.errors import UsageError
@@ -43,6 +45,9 @@ QUIET_ARGS = [
     "--in-process-gpu",
     "--no-zygote",
     "--enable-features=NetworkServiceInProcess2",
+    # WebRTC may not send UDP anywhere (STUN/TURN to an IP literal bypasses every route): without a proxy,
+    # "disable_non_proxied_udp" leaves it no way out. Reading contexts run no scripts at all.
+    "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
 ]
 # Loopback-only runs (tests, demo): no host name resolves except the replay site's.
 LOOPBACK_ONLY_ARGS = ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"]
@@ -201,6 +206,14 @@ class RequestGuard:
                 return
         route.fulfill(response=response)
 
+    def refuse_web_socket(self, ws: WebSocketRoute) -> None:
+        """No WebSocket ever connects: the handshake never leaves the browser (the page sees it close)."""
+        event = GuardEvent("GET", _short(ws.url), "websocket", "websocket")
+        self.blocked.append(event)
+        logger.warning("guard closed a WebSocket to {}", event.url)
+        with contextlib.suppress(PlaywrightError):  # the page went away
+            ws.close(code=1008, reason="blocked")
+
     def _block(self, route: Route, method: str, url: str, rtype: str, reason: str) -> None:
         if reason != "not_loaded":
             event = GuardEvent(method, _short(url), rtype, reason)
@@ -223,21 +236,47 @@ def _short(url: str) -> str:
     return f"{p.scheme}://{p.netloc}{p.path}"
 
 
+# Scripts of a context that runs them (sign-in only) lose the channels no route can see: a beacon or a
+# keepalive fetch sent as the page unloads, and WebRTC. Runs in every frame before the page's own scripts.
+CLOSE_UNROUTED_CHANNELS = """
+(() => {
+  const nav = Navigator.prototype;
+  Object.defineProperty(nav, "sendBeacon", {value: function () { return false; }, writable: false});
+  const realFetch = window.fetch;
+  const quietFetch = function (input, init) {
+    if (init && init.keepalive) { init = Object.assign({}, init, {keepalive: false}); }
+    return realFetch.call(this, input, init);
+  };
+  Object.defineProperty(window, "fetch", {value: quietFetch, writable: false});
+  for (const name of ["RTCPeerConnection", "webkitRTCPeerConnection", "RTCDataChannel", "RTCIceTransport"]) {
+    Object.defineProperty(window, name, {value: undefined, writable: false});
+  }
+})();
+"""
+
+
 def new_context(
     browser: Browser,
     market: Marketplace,
     base_url: str,
     *,
+    scripts: bool = False,
     storage_state: Path | None = None,
     timeout_s: float = 30.0,
 ) -> tuple[BrowserContext, RequestGuard]:
-    """A context with the marketplace's locale and time zone, the saved session, and the guard."""
+    """A context with the marketplace's locale and time zone, the saved session, and the guard.
+
+    ``scripts=False`` (every account page is read so): the page's JavaScript never runs, so nothing can
+    leave by a channel the route cannot see — unload beacons, WebSockets, WebRTC, workers, popups — and the
+    DOM is the document the server sent. ``scripts=True`` only for sign-in (the site's sign-in pages expect
+    them): beacons, keepalive fetches and WebRTC are removed before the page's scripts run, WebSockets are
+    closed before they connect, and every request still passes the guard."""
     opts: dict[str, Any] = {
         "locale": market.locale,
         "timezone_id": market.timezone,
         "service_workers": "block",
         "accept_downloads": False,
-        "java_script_enabled": True,
+        "java_script_enabled": scripts,
     }
     if storage_state is not None and storage_state.exists():
         opts["storage_state"] = str(storage_state)
@@ -245,6 +284,9 @@ def new_context(
     parts = urlsplit(base_url)
     guard = RequestGuard(site_origin=(parts.scheme, parts.netloc), timeout_ms=timeout_s * 1000)
     context.route("**/*", guard.handle)
+    context.route_web_socket(re.compile(".*"), guard.refuse_web_socket)
+    if scripts:
+        context.add_init_script(CLOSE_UNROUTED_CHANNELS)
 
     def _no_popups(page: Any) -> None:
         if len(context.pages) > 1:

@@ -32,8 +32,13 @@ def wait_for_person(
     has signed in — CAPTCHA, approval prompt and codes included. ``prepare`` lets tests act as the person.
 
     Raises HumanNeededError("login_timeout") when nobody finished in ``timeout_s``."""
-    context, guard = new_context(
-        browser, target.market, target.base_url, storage_state=target.session_file, timeout_s=target.timeout_s
+    context, guard = new_context(  # a person signs in here: the site's scripts run (unrouted channels closed)
+        browser,
+        target.market,
+        target.base_url,
+        scripts=True,
+        storage_state=target.session_file,
+        timeout_s=target.timeout_s,
     )
     guard.signing_in = True  # the person's sign-in POSTs may leave; nothing else
     if prepare is not None:

@@ -73,6 +73,7 @@ class AccountSession:
         sign-in is never traced, and cookie and credential values are scrubbed from the archives.
         ``screenshots``: a screenshot of every page read, in the run folder (for the HTML report).
         ``keep_html``: keep every page's rendered HTML in ``captures`` (for `orderwatch record`)."""
+        self.browser = browser
         self.target = target
         self.run_dir = run_dir
         self.progress = progress or (lambda step: None)
@@ -166,7 +167,7 @@ class AccountSession:
             self._save_trace_chunk()  # sign-in is never traced: typed values and POST bodies stay out
         self._sign_in_attempted = True
         try:
-            sign_in(self.page, self.guard, self.target.creds, self.target.timeout_s)
+            self._sign_in(cap.url)
         except (SignInFailedError, HumanNeededError) as exc:
             if exc.state != "credentials_missing":
                 until = cooldown.start(exc.state)
@@ -181,12 +182,37 @@ class AccountSession:
         self._signed_in_this_run = True
         self.signed_in = "signed_in"
         self.save_session()
-        cap = self.pages.current()
-        if _path_query(cap.url) != _path_query(url) or cap.status is None or cap.status >= 500:
-            cap = self.pages.open(url)  # sign-in landed elsewhere, or on an error: load it (with retries)
+        cap = self.pages.open(url)  # back in the reading context (no scripts), now with the session
         if classify_signin(cap.url, cap.html) is not SignInState.SIGNED_IN:
             raise HumanNeededError("session_not_kept", "Signed in, but the site asked to sign in again.")
         return cap
+
+    def _sign_in(self, where: str) -> None:
+        """Sign in, once, in a context of its own where the site's sign-in scripts may run (inside the same
+        guard rules); its session cookies then go to the reading context, which runs no scripts."""
+        context, guard = new_context(
+            self.browser,
+            self.target.market,
+            self.target.base_url,
+            scripts=True,
+            timeout_s=self.target.timeout_s,
+        )
+        context.add_cookies(self.context.cookies())  # type: ignore[arg-type]
+        try:
+            page = context.new_page()
+            pages = AccountPages(
+                page,
+                self.target.base_url,
+                self.target.market,
+                self.target.timeout_s,
+                backoff_s=self.target.retry_backoff_s,
+            )
+            pages.open(where)  # the sign-in page the reading context was sent to
+            sign_in(page, guard, self.target.creds, self.target.timeout_s)
+            self.context.add_cookies(context.cookies())  # type: ignore[arg-type]
+        finally:
+            self.guard.blocked.extend(guard.blocked)
+            context.close()
 
     def read(self, kind: str, url: str, parse: Callable[[str, str], T]) -> T:
         """Open ``url`` and parse it; a PageChangedError gets a snapshot of the page."""
@@ -241,8 +267,3 @@ class AccountSession:
 
     def save_session(self) -> None:
         write_private(self.target.session_file, json.dumps(self.context.storage_state()))
-
-
-def _path_query(url: str) -> tuple[str, str]:
-    p = urlsplit(url)
-    return p.path, p.query

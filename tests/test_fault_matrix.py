@@ -199,25 +199,23 @@ def test_a_failed_run_loses_no_state(browser: Browser, tmp_path: Path, saved_ses
     assert again.signed_in == "reused_session" and site.signin_requests() == []
 
 
-@pytest.mark.parametrize(
-    ("hostile", "endpoint"),
-    [("fetch-post", "/checkout/entry/buynow"), ("beacon", "/your-orders/cancel"), ("meta-refresh", "/amazon/signin")],
-)
-def test_hostile_pages_are_blocked_and_reported_and_the_check_completes(
-    browser: Browser, tmp_path: Path, saved_session: Path, hostile: str, endpoint: str
+@pytest.mark.parametrize("hostile", ["fetch-post", "beacon", "autosubmit"])
+def test_scripts_of_account_pages_never_run_so_they_cannot_act(
+    browser: Browser, tmp_path: Path, saved_session: Path, hostile: str
 ) -> None:
+    """Account pages are read with JavaScript off: a fetch POST, a beacon, a self-submitting purchase form
+    never even start (the ledger stays empty, checked in _run), and the pages read as they are."""
     report, _ = _run(browser, tmp_path, saved_session, {hostile})
-    assert report.status == "findings" and len(report.orders) == 11
-    assert any(e["url"].endswith(endpoint) for e in report.guard_blocked)
+    assert (report.status, report.incomplete, len(report.orders)) == ("findings", False, 11)
+    assert report.guard_blocked == []  # nothing was attempted at all
 
 
-def test_a_page_that_auto_submits_a_purchase_is_blocked_and_the_run_stops(
+def test_a_page_that_meta_refreshes_off_site_is_blocked_and_reported_and_the_check_completes(
     browser: Browser, tmp_path: Path, saved_session: Path
 ) -> None:
-    report, _ = _run(browser, tmp_path, saved_session, {"autosubmit"}, timeout_s=1)
-    _incomplete(report, "guard_blocked")  # every account page does it: nothing could be read
-    assert [u.kind for u in report.unread] == ["order-history", "one-click"]
-    assert any(e["url"].endswith("/checkout/entry/buynow") for e in report.guard_blocked)
+    report, _ = _run(browser, tmp_path, saved_session, {"meta-refresh"})
+    assert report.status == "findings" and len(report.orders) == 11
+    assert any(e["url"].endswith("/amazon/signin") for e in report.guard_blocked)
 
 
 def test_a_sign_in_answered_with_a_307_to_the_buy_endpoint_is_refused(browser: Browser, tmp_path: Path) -> None:
