@@ -11,12 +11,13 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote_plus, urljoin, urlsplit
 
 from loguru import logger
 from playwright.sync_api import Browser, BrowserContext, Playwright, Request, Route, WebSocketRoute
 from playwright.sync_api import Error as PlaywrightError
 
+from bots.pages import is_read_path
 from orderwatch.errors import UsageError
 from orderwatch.marketplace import Marketplace
 
@@ -135,9 +136,11 @@ NOT_LOADED = ("image", "font", "media", "imageset")
 class RequestGuard:
     """Every request of the context passes here (``context.route``: pages, popups and workers alike).
 
-    Allowed: GET/HEAD to the site and, for scripts and styles, its static hosts; POST to the sign-in
-    endpoints while ``signing_in`` is set. Everything else is aborted and kept in ``blocked``
-    (reported as guard_blocked). Images, fonts and media are never loaded.
+    Allowed: GET/HEAD to the site's read paths (``bots.pages.READ_PATHS``: the pages the flows read and
+    sign-in) and, for scripts and styles, its static hosts; POST to the sign-in endpoints while
+    ``signing_in`` is set. A request carrying a secret anywhere but in the sign-in POST is refused.
+    Everything else is aborted and kept in ``blocked`` (reported as guard_blocked). Images, fonts and
+    media are never loaded.
 
     Allowed documents and XHR are fetched by the guard itself without following redirects, so every
     redirect is checked here: a 307/308 that would re-send a POST is refused, and a redirect
@@ -150,6 +153,7 @@ class RequestGuard:
     signing_in: bool = False
     timeout_ms: float = 30_000
     blocked: list[GuardEvent] = field(default_factory=list)
+    secrets: tuple[str, ...] = ()  # values that may leave only in the sign-in POST body (password, TOTP, code)
 
     def verdict(self, method: str, url: str, resource_type: str) -> str | None:
         """None when the request may go; otherwise the reason it is blocked."""
@@ -161,12 +165,28 @@ class RequestGuard:
         same_site = (parts.scheme, parts.netloc) == self.site_origin
         static = parts.scheme == "https" and parts.hostname in self.static_hosts
         if method in ("GET", "HEAD"):
-            if same_site or (static and resource_type in ("script", "stylesheet")):
+            if same_site:
+                return None if is_read_path(parts.path) else "not_read_path"
+            if static and resource_type in ("script", "stylesheet"):
                 return None
             return "off_site"
         if method == "POST" and same_site and self.signing_in and parts.path in SIGNIN_POST_PATHS:
             return None
         return "state_changing_method" if same_site else "off_site"
+
+    def carries_secret(self, method: str, url: str, body: bytes | None) -> bool:
+        """True when a request other than the sign-in POST would carry the password, the TOTP secret or the
+        code typed: the one place a secret may go is the sign-in form's POST body to the site."""
+        if not self.secrets:
+            return False
+        parts = urlsplit(url)
+        sign_in_post = method == "POST" and (parts.scheme, parts.netloc) == self.site_origin
+        if sign_in_post and parts.path in SIGNIN_POST_PATHS:
+            return False
+        text = unquote_plus(url)
+        if body:
+            text += "\n" + unquote_plus(body.decode("utf-8", "replace"))
+        return any(secret in text for secret in self.secrets)
 
     def redirect_verdict(self, method: str, status: int, target: str, resource_type: str) -> str | None:
         """None when following a redirect is allowed; otherwise why not."""
@@ -185,6 +205,8 @@ class RequestGuard:
     def _handle(self, route: Route, request: Request) -> None:
         method, url, rtype = request.method, request.url, request.resource_type
         reason = self.verdict(method, url, rtype)
+        if reason is None and self.carries_secret(method, url, request.post_data_buffer):
+            reason = "carries_secret"
         if reason is not None:
             self._block(route, method, url, rtype, reason)
             return

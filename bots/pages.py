@@ -18,8 +18,27 @@ from orderwatch.marketplace import Marketplace
 
 ORDER_HISTORY = "/your-orders/orders"
 ORDER_SUMMARY = "/gp/digital/your-account/order-summary.html"
+ORDER_DETAILS = "/your-orders/order-details"  # where a summary may redirect (the unified template)
 ONE_CLICK = "/cpe/yourpayments/settings/manageoneclick"
 SIGN_IN = "/ap/signin"
+# The only paths of the site the browser may load, whatever asks (a link, a redirect, a refresh, a frame, a
+# prefetch): the pages the flows read, the old addresses that redirect to them, and sign-in with its steps.
+READ_PATHS = (
+    ORDER_HISTORY,
+    ORDER_DETAILS,
+    ORDER_SUMMARY,
+    ONE_CLICK,
+    "/gp/css/order-history",  # the old order-history address (redirects to ORDER_HISTORY)
+    "/gp/your-account/order-history",  # the older one
+    "/gp/css/homepage.html",  # "Your Account": a signed-out page's sign-in link leads here, then to /ap/signin
+    "/errors/validateCaptcha",  # the site-wide CAPTCHA (read, never answered)
+    "/",  # the home page a signed-out browser may land on
+)
+READ_PATH_PREFIXES = ("/ap/",)  # sign-in and its steps (/ap/signin, /ap/mfa, /ap/cvf/…)
+
+
+def is_read_path(path: str) -> bool:
+    return path in READ_PATHS or path.rstrip("/") in READ_PATHS or path.startswith(READ_PATH_PREFIXES)
 
 
 def history_link(base_url: str, href: str) -> str | None:
@@ -150,6 +169,17 @@ class SignInPage:
     def open_sign_in(self) -> None:
         """From a signed-out page, follow its own "sign in" link (a GET)."""
         self._submit(self.SIGN_IN_LINK)
+
+    def form_of(self, field: str) -> tuple[str, str, str] | None:
+        """(page URL, form method, form action resolved) of the form holding ``field``; None when the page
+        has no such field or it sits in no form."""
+        locator = self.page.locator(field).first
+        if not locator.count():
+            return None
+        info = locator.evaluate("el => el.form ? [el.form.method || 'get', el.form.action || ''] : null")
+        if not info:
+            return None
+        return self.page.url, str(info[0]).lower(), str(info[1])
 
     def submit_email(self, email: str) -> None:
         self.page.locator(self.EMAIL).first.fill(email)

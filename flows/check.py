@@ -25,7 +25,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from flows.session import AccountSession, CheckTarget
 from orderwatch.allowlist import Allowlist
-from orderwatch.diff import check_one_click, find_unexpected_orders
+from orderwatch.diff import attempted_actions, check_one_click, credentials_form_finding, find_unexpected_orders
 from orderwatch.errors import CheckIncomplete, GuardBlockedError, PageChangedError, SiteUnreachableError
 from orderwatch.models import DigitalOrderSummary, Order, OrderHistoryPage
 from orderwatch.parsers import parse_one_click, parse_order_history, parse_order_summary
@@ -79,14 +79,16 @@ def run_check(
         report.error = {"reason": "browser_error", "message": f"the browser failed during the check: {first_line}"}
     finally:
         _mark_not_reached(report, session, history_read)
+        report.signed_in, report.pages_read, report.captures = session.signed_in, session.pages_read, session.captures
+        report.guard_blocked = [e.to_json() for e in session.guard.blocked]
         unread_summaries = frozenset(u.order_id for u in report.unread if u.kind == "order-summary" and u.order_id)
-        report.findings = find_unexpected_orders(
+        report.findings = credentials_form_finding((report.error or {}).get("reason"))
+        report.findings += find_unexpected_orders(
             report.orders, report.summaries, allowlist, target.market, today, unread_summaries
         )
         if report.one_click is not None:
             report.findings += check_one_click(report.one_click, allowlist, target.market)
-        report.signed_in, report.pages_read, report.captures = session.signed_in, session.pages_read, session.captures
-        report.guard_blocked = [e.to_json() for e in session.guard.blocked]
+        report.findings += attempted_actions(report.guard_blocked)
         report.finished_at = datetime.now().astimezone()
         session.close()
     return report

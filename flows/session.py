@@ -197,6 +197,8 @@ class AccountSession:
             scripts=True,
             timeout_s=self.target.timeout_s,
         )
+        creds = self.target.creds
+        guard.secrets = tuple(v for v in (creds.password, creds.totp_secret) if v)
         context.add_cookies(self.context.cookies())  # type: ignore[arg-type]
         try:
             page = context.new_page()

@@ -4,12 +4,13 @@ per run; every human-only or unknown state ends the run with a named reason. Nev
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import pyotp
 from loguru import logger
 from playwright.sync_api import Page
 
-from bots.browser import RequestGuard
+from bots.browser import SIGNIN_POST_PATHS, RequestGuard
 from bots.pages import SignInPage
 from orderwatch.errors import (
     CheckIncomplete,
@@ -41,6 +42,7 @@ ADVICE = {
     "instructions; orderwatch will not try again on its own.",
 }
 MAX_STEPS = 6
+SIGN_IN_PAGE_PREFIX = "/ap/"  # the sign-in pages (/ap/signin, /ap/mfa); credentials are typed nowhere else
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,9 @@ def sign_in(page: Page, guard: RequestGuard, creds: Credentials, timeout_s: floa
             if state is SignInState.SITE_ERROR:
                 raise SiteUnreachableError("the site showed an error page during sign-in; try again later")
             blocked_before = len(guard.blocked)
+            field = {SignInState.EMAIL: form.EMAIL, SignInState.PASSWORD: form.PASSWORD, SignInState.TOTP: form.OTP}
+            if state in field:
+                _check_credentials_form(form, field[state], guard)
             try:
                 if state is SignInState.SIGNED_OUT:
                     form.open_sign_in()
@@ -96,7 +101,9 @@ def sign_in(page: Page, guard: RequestGuard, creds: Credentials, timeout_s: floa
                     form.submit_password(_need(creds.password, "ORDERWATCH_PASSWORD"), email=creds.email)
                 elif state is SignInState.TOTP:
                     secret = _need(creds.totp_secret, "ORDERWATCH_TOTP_SECRET")
-                    form.submit_code(pyotp.TOTP(secret).now())
+                    code = pyotp.TOTP(secret).now()
+                    guard.secrets += (code,)  # the code too may leave only in the sign-in POST
+                    form.submit_code(code)
                 else:
                     raise PageChangedError("sign-in", f"unrecognised sign-in page at {page.url.split('?')[0]}")
             except SiteUnreachableError:
@@ -106,6 +113,32 @@ def sign_in(page: Page, guard: RequestGuard, creds: Credentials, timeout_s: floa
         raise CheckIncomplete(f"sign-in did not finish within {MAX_STEPS} steps")
     finally:
         guard.signing_in = False
+
+
+CREDENTIALS_FORM_ADVICE = (
+    "A page asked for your sign-in details somewhere other than the site's own sign-in form (another "
+    "address, a form that would send them elsewhere or in the address line). Nothing was typed. Do not "
+    "sign in from a link; open the site yourself and check your account, then run `orderwatch login --headed`."
+)
+
+
+def _check_credentials_form(form: SignInPage, field: str, guard: RequestGuard) -> None:
+    """Credentials are typed only into the site's own sign-in form: the page is a sign-in path on the
+    site, and the field's form POSTs to a sign-in path on the site. Anything else stops the run, untyped."""
+    found = form.form_of(field)
+    page_url, method, action = found if found is not None else (form.page.url, "", "")
+    page, target = urlsplit(page_url), urlsplit(action)
+    origin = guard.site_origin
+    fine = (
+        (page.scheme, page.netloc) == origin
+        and page.path.startswith(SIGN_IN_PAGE_PREFIX)
+        and method == "post"
+        and (target.scheme, target.netloc) == origin
+        and target.path in SIGNIN_POST_PATHS
+    )
+    if not fine:
+        logger.error("credentials form refused: page {} form {} {}", page.path, method or "-", target.path or "-")
+        raise HumanNeededError("credentials_form_unexpected", CREDENTIALS_FORM_ADVICE)
 
 
 def guard_stopped(guard: RequestGuard, since: int, what: str, *, failed: bool) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
+from urllib.parse import urlsplit
 
 from orderwatch.allowlist import Allowlist
 from orderwatch.marketplace import Marketplace
@@ -15,7 +16,8 @@ Severity = Literal["high", "medium", "low"]
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    kind: str  # unexpected_order | one_click_enabled | one_click_disabled
+    # unexpected_order | one_click_enabled | one_click_disabled | page_attempted_action | credentials_form_unexpected
+    kind: str
     severity: Severity
     subject: str  # an order's id for order findings; "one_click" for the setting
     message: str  # one sentence a person understands
@@ -151,3 +153,75 @@ def order_advice(order: Order, market: Marketplace) -> str:
         "changes you did not make. If it was intended, add it to the allowlist or run "
         f"`orderwatch ack {order.order_id}`."
     )
+
+
+# Refused requests that a page made to act: change something, reach a path the bot never reads, carry a
+# secret, open a channel, or take the browser elsewhere. Refused third-party sub-resources (telemetry) and
+# the sign-in page's own telemetry beacons are only logged.
+_ATTEMPTS = frozenset(
+    {
+        "state_changing_method",
+        "not_read_path",
+        "carries_secret",
+        "websocket",
+        "popup",
+        "redirect_resends_post",
+        "redirect_state_changing_method",
+        "redirect_not_read_path",
+    }
+)
+
+
+def attempted_actions(guard_blocked: list[dict[str, str]]) -> list[Finding]:
+    """One finding per method and address the guard refused because a page tried to act (``guard_blocked``
+    as in the report). An attacked run is never an all-clear."""
+    findings: list[Finding] = []
+    seen: set[tuple[str, str]] = set()
+    for event in guard_blocked:
+        method, url, rtype, reason = event["method"], event["url"], event["resource_type"], event["reason"]
+        navigation = rtype in ("document", "popup", "websocket")
+        telemetry = not navigation and reason == "state_changing_method" and urlsplit(url).path.startswith("/ap/")
+        if telemetry or not (reason in _ATTEMPTS or (navigation and reason.endswith("off_site"))):
+            continue
+        if (method, url) in seen:
+            continue
+        seen.add((method, url))
+        secret = reason == "carries_secret"
+        findings.append(
+            Finding(
+                kind="page_attempted_action",
+                severity="high" if secret else "medium",
+                subject=f"{method} {url}",
+                message=(
+                    f"A page the check read tried {method} {url} ({reason}); the read-only guard refused it and "
+                    "nothing was sent." + (" It would have carried your sign-in details." if secret else "")
+                ),
+                advice=(
+                    "Nothing happened to the account. If it repeats, a page or a browser extension-like script on "
+                    "the site is misbehaving: look at your orders and settings yourself (type the address), and "
+                    "keep the run folder for a bug report."
+                ),
+            )
+        )
+    return findings
+
+
+def credentials_form_finding(stop_reason: str | None) -> list[Finding]:
+    """The run stopped because a page asked for credentials outside the site's own sign-in form."""
+    if stop_reason != "credentials_form_unexpected":
+        return []
+    return [
+        Finding(
+            kind="credentials_form_unexpected",
+            severity="high",
+            subject="sign-in",
+            message=(
+                "A page asked for your sign-in details outside the site's own sign-in form; orderwatch typed "
+                "nothing and stopped."
+            ),
+            advice=(
+                "Do not sign in from links. Open the site yourself, check your orders and Login & Security, and "
+                "sign in once with `orderwatch login --headed`."
+            ),
+        )
+    ]

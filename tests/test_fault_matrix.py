@@ -220,7 +220,12 @@ def test_a_page_that_meta_refreshes_off_site_is_blocked_and_reported_and_the_che
 
 def test_a_sign_in_answered_with_a_307_to_the_buy_endpoint_is_refused(browser: Browser, tmp_path: Path) -> None:
     report, _ = _run(browser, tmp_path, None, {"signin-307"})
-    _incomplete(report, "guard_blocked")
+    # nothing read, and the attempt itself is reported: an attacked run is never an all-clear
+    assert (report.status, report.exit_code, report.incomplete) == ("findings", 1, True)
+    assert report.error is not None and report.error["reason"] == "guard_blocked"
+    assert [(f.kind, f.subject) for f in report.findings] == [
+        ("page_attempted_action", f"POST {report.base_url}/checkout/entry/buynow")
+    ]
     assert [e["reason"] for e in report.guard_blocked] == ["redirect_resends_post"]  # one sign-in, never two
     assert [(u.kind, u.reason) for u in report.unread] == [
         ("order-history", "guard_blocked"),

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser
+from playwright.sync_api import Error as PlaywrightError
 
 from bots.browser import RequestGuard, new_context
 from orderwatch.marketplace import MARKETPLACES
@@ -72,8 +73,13 @@ def test_flipping_the_one_click_switch_and_pressing_buy_now_reach_nothing(browse
     page.wait_for_timeout(300)
     page.get_by_role("button", name="すべての1-Clickを無効化").click()
     page.wait_for_timeout(300)  # the blocked form post ends on an error page; let it settle
-    page.goto(f"{replay.base_url}/dp/B0DMYST001")
-    page.locator("#buy-now-button").click()
+    with pytest.raises(PlaywrightError):  # a product page is no page the bot reads: refused
+        page.goto(f"{replay.base_url}/dp/B0DMYST001")
+    assert "buy-now-button" not in page.content()
+    page.evaluate(  # the buy-now form as the product page has it, pressed from a page the bot does read
+        """() => { const f = document.createElement('form'); f.method = 'post'; f.action = '/checkout/entry/buynow';
+        document.body.appendChild(f); f.submit(); }"""
+    )
     page.wait_for_timeout(300)
     context.close()
     # Then: nothing reached the site's state-changing endpoints; each attempt was recorded
@@ -81,6 +87,7 @@ def test_flipping_the_one_click_switch_and_pressing_buy_now_reach_nothing(browse
     assert replay.one_click_enabled is True
     blocked = [(e.method, e.url.split("/", 3)[3], e.reason) for e in guard.blocked]
     assert ("POST", "cpe/yourpayments/settings/manageoneclick/update", "state_changing_method") in blocked
+    assert ("GET", "dp/B0DMYST001", "not_read_path") in blocked
     assert ("POST", "checkout/entry/buynow", "state_changing_method") in blocked
     assert all("?" not in e.url for e in guard.blocked)  # no query strings (they may carry tokens)
 
