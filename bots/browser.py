@@ -130,6 +130,8 @@ class GuardEvent:
 STATIC_HOSTS = ("m.media-amazon.com", "images-na.ssl-images-amazon.com", "images-fe.ssl-images-amazon.com")
 SIGNIN_POST_PATHS = ("/ap/signin", "/ap/mfa")
 NOT_LOADED = ("image", "font", "media", "imageset")
+MAX_PAGE_BYTES = 20_000_000  # the real pages are under 0.3 MB; a 300 MB page once crashed the driver
+TOO_LARGE_HEADER = "x-orderwatch-too-large"  # on the guard's own 413 answer for a page over the limit
 
 
 @dataclass
@@ -154,6 +156,7 @@ class RequestGuard:
     timeout_ms: float = 30_000
     blocked: list[GuardEvent] = field(default_factory=list)
     secrets: tuple[str, ...] = ()  # values that may leave only in the sign-in POST body (password, TOTP, code)
+    max_page_bytes: int = MAX_PAGE_BYTES  # a larger document is refused (the driver would have to hold it)
 
     def verdict(self, method: str, url: str, resource_type: str) -> str | None:
         """None when the request may go; otherwise the reason it is blocked."""
@@ -219,6 +222,12 @@ class RequestGuard:
             text = str(exc).lower()
             route.abort("timedout" if "timeout" in text else "connectionreset" if "reset" in text else "failed")
             return
+        if request.is_navigation_request() and self._too_large(response):
+            event = GuardEvent(method, _short(url), rtype, "page_too_large")
+            self.blocked.append(event)
+            logger.warning("guard refused a page over {} MB: {}", self.max_page_bytes // 1_000_000, event.url)
+            route.fulfill(status=413, headers={TOO_LARGE_HEADER: "1"}, body="")
+            return
         location = response.headers.get("location")
         if 300 <= response.status < 400 and location:
             target = urljoin(url, location)
@@ -227,6 +236,12 @@ class RequestGuard:
                 self._block(route, method, target, rtype, why)
                 return
         route.fulfill(response=response)
+
+    def _too_large(self, response: Any) -> bool:
+        declared = response.headers.get("content-length")
+        if declared is not None and declared.isdigit():
+            return int(declared) > self.max_page_bytes
+        return len(response.body()) > self.max_page_bytes  # no length declared: measure it
 
     def refuse_web_socket(self, ws: WebSocketRoute) -> None:
         """No WebSocket ever connects: the handshake never leaves the browser (the page sees it close)."""

@@ -13,7 +13,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from orderwatch.errors import SiteUnreachableError
+from orderwatch.errors import OverLimitError, SiteUnreachableError
 from orderwatch.marketplace import Marketplace
 
 ORDER_HISTORY = "/your-orders/orders"
@@ -132,6 +132,8 @@ class AccountPages:
             first_line = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
             raise SiteUnreachableError(f"could not load {url}: {first_line}", url=url) from None
         status = response.status if response is not None else None
+        if response is not None and status == 413 and response.headers.get("x-orderwatch-too-large"):
+            raise OverLimitError("page_too_large", f"the page at {url} is larger than orderwatch reads", url=url)
         if status is not None and status >= 500:
             raise SiteUnreachableError(f"the site answered HTTP {status} for {url}", url=url, status=status)
         return self.current(status)

@@ -26,7 +26,13 @@ from playwright.sync_api import Error as PlaywrightError
 from flows.session import AccountSession, CheckTarget
 from orderwatch.allowlist import Allowlist
 from orderwatch.diff import attempted_actions, check_one_click, credentials_form_finding, find_unexpected_orders
-from orderwatch.errors import CheckIncomplete, GuardBlockedError, PageChangedError, SiteUnreachableError
+from orderwatch.errors import (
+    CheckIncomplete,
+    GuardBlockedError,
+    OverLimitError,
+    PageChangedError,
+    SiteUnreachableError,
+)
 from orderwatch.models import DigitalOrderSummary, Order, OrderHistoryPage
 from orderwatch.parsers import parse_one_click, parse_order_history, parse_order_summary
 from orderwatch.parsers.order_summary import is_order_not_found
@@ -34,7 +40,7 @@ from orderwatch.report import Report, UnreadPage
 
 MAX_HISTORY_PAGES = 30
 # Failures of one page: the page is recorded as unread and the run goes on with the next one.
-PAGE_ERRORS = (PageChangedError, SiteUnreachableError, GuardBlockedError)
+PAGE_ERRORS = (PageChangedError, SiteUnreachableError, GuardBlockedError, OverLimitError)
 T = TypeVar("T")
 
 
@@ -60,13 +66,17 @@ def run_check(
     history_read = False
     try:
         history_read = _read_orders(session, report, since)
-        for order in report.orders:
-            if order.is_digital and not order.cancelled:
-                oid = order.order_id
-                url = session.pages.order_summary_url(oid)
-                summary = _attempt(report, "order-summary", url, partial(_capture_summary, session, oid), order_id=oid)
-                if summary is not None:
-                    report.summaries[oid] = summary
+        digital = [o for o in report.orders if o.is_digital and not o.cancelled]
+        for n, order in enumerate(digital):
+            oid = order.order_id
+            url = session.pages.order_summary_url(oid)
+            if n >= target.max_summaries:  # bounded: a run opens at most this many summaries
+                message = f"not read: at most {target.max_summaries} digital order summaries are read in one run"
+                report.mark_unread(UnreadPage("order-summary", url, "over_limit", message, oid))
+                continue
+            summary = _attempt(report, "order-summary", url, partial(_capture_summary, session, oid), order_id=oid)
+            if summary is not None:
+                report.summaries[oid] = summary
         url = session.pages.one_click_url()
         report.one_click = _attempt(report, "one-click", url, lambda: session.read("one-click", url, parse_one_click))
         session.save_session()
@@ -208,7 +218,7 @@ def history_pages(session: AccountSession, time_filter: str) -> Iterator[OrderHi
         if following in seen:
             raise PageChangedError("order-history", "the next-page link points back to a page already read", url=url)
         url = following
-    raise PageChangedError("order-history", f"the order history did not end within {MAX_HISTORY_PAGES} pages", url=url)
+    raise OverLimitError("history_too_long", f"the order history did not end within {MAX_HISTORY_PAGES} pages", url=url)
 
 
 def _capture_summary(session: AccountSession, order_id: str) -> DigitalOrderSummary:

@@ -52,6 +52,7 @@ class CheckTarget:
     pause_s: float = 0.0  # between page loads; the CLI sets a few seconds for the real site
     retry_backoff_s: float = 2.0  # a failed page load is tried twice more, after this and twice this
     force_sign_in: bool = False  # sign in even during the cool-down after a failed sign-in
+    max_summaries: int = 25  # digital order summaries read in one run, at most (the rest are named as unread)
 
 
 class AccountSession:

@@ -276,6 +276,7 @@ def demo_target(settings: Settings, site: Any, force_sign_in: bool = False) -> C
         today=site.as_of,
         retry_backoff_s=settings.retry_backoff_s,
         force_sign_in=force_sign_in,
+        max_summaries=settings.max_summaries,
     )
 
 
@@ -326,6 +327,7 @@ def account_target(
         pause_s=pause,
         retry_backoff_s=settings.retry_backoff_s,
         force_sign_in=force_sign_in,
+        max_summaries=settings.max_summaries,
     )
     return target, loopback
 

@@ -66,6 +66,7 @@ class Settings(BaseSettings):
     browser: Path | None = Field(default=None, description="Chromium executable; default: found automatically")
     headed: bool = Field(default=False, description="show the browser window (first sign-in by hand)")
     timeout_s: float = Field(default=30.0, gt=0, le=300, description="per page navigation timeout, seconds")
+    max_summaries: int = Field(default=25, ge=1, le=500, description="digital order summaries read in one run, at most")
     notify: tuple[str, ...] = Field(
         default=(), description="apprise URLs to notify (mailto://, slack://, ntfy://, tgram://, json://, ...)"
     )

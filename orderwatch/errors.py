@@ -7,7 +7,8 @@
         ├── HumanNeededError         sign-in stopped at a state only a person can pass
         ├── SignInFailedError        the site refused what we sent (wrong TOTP code, wrong password)
         ├── GuardBlockedError        a sign-in step was answered with a request the guard refused
-        └── SiteUnreachableError     network error, timeout, HTTP error from the site
+        ├── SiteUnreachableError     network error, timeout, HTTP error from the site
+        └── OverLimitError           a page larger than the size limit, a history longer than the page limit
 
 Messages never contain secrets: callers pass page names, field names and reasons, not values
 typed into the site.
@@ -100,3 +101,14 @@ class SiteUnreachableError(CheckIncomplete):
     """Raised on network errors, timeouts and HTTP error statuses. The run ends incomplete."""
 
     reason = "site_unreachable"
+
+
+class OverLimitError(CheckIncomplete):
+    """Raised when a page is larger than orderwatch reads (``page_too_large``) or the order history has more
+    pages than it follows (``history_too_long``). The page is unread; the run goes on with the others."""
+
+    reason = "over_limit"
+
+    def __init__(self, reason: str, message: str, **meta: Any) -> None:
+        super().__init__(message, **meta)
+        self.reason = reason

@@ -32,6 +32,15 @@ NEXT_STEP = {
     ),
     "browser_error": "The browser failed while reading the page. The next run tries again.",
     "not_reached": "The run stopped before this page (see the reason above); the next run reads it again.",
+    "over_limit": (
+        "A run reads at most max_summaries digital order summaries (config.toml); this order was still judged "
+        "from its history card. Raise the limit if you want every summary read."
+    ),
+    "page_too_large": (
+        "The page was far larger than any real page of the site (over 20 MB) and was not loaded. Open it "
+        "yourself to see what it shows."
+    ),
+    "history_too_long": "The order history had more pages than a run follows; shorten window_days in config.toml.",
 }
 DEFAULT_NEXT_STEP = "The next run tries again; see the reason above for what to do first."
 
@@ -157,15 +166,21 @@ _HEADLINE_FINDINGS_INCOMPLETE = (
 
 
 def coverage_note(report: Report) -> str | None:
-    """What the reader must not conclude: no order checked, or orders after the ones read not checked."""
-    if not any(u.kind == "order-history" for u in report.unread):
-        return None
-    if not report.orders:
-        return "The order history could not be read: no order was checked."
-    return (
-        f"The order history could not be read to the end: only the {len(report.orders)} order(s) listed "
-        "were checked; later pages were not."
-    )
+    """What the reader must not conclude: no order checked, orders after the ones read not checked, or
+    digital orders whose summaries were not opened because of the per-run limit."""
+    notes = []
+    if any(u.kind == "order-history" for u in report.unread):
+        if not report.orders:
+            notes.append("The order history could not be read: no order was checked.")
+        else:
+            notes.append(
+                f"The order history could not be read to the end: only the {len(report.orders)} order(s) "
+                "listed were checked; later pages were not."
+            )
+    over = sum(1 for u in report.unread if u.reason == "over_limit" and u.kind == "order-summary")
+    if over:
+        notes.append(f"{over} more digital order summaries were not checked (the per-run limit).")
+    return " ".join(notes) or None
 
 
 def headline(report: Report) -> str:
@@ -194,7 +209,8 @@ def render_terminal(report: Report) -> str:
     lines.append("")
     if report.orders or report.status != "incomplete":
         digital = sum(o.is_digital for o in report.orders)
-        partial = " — not the whole window, see above" if coverage_note(report) else ""
+        history_unread = any(u.kind == "order-history" for u in report.unread)
+        partial = " — not the whole window, see above" if history_unread else ""
         lines.append(f"Orders read: {len(report.orders)} ({digital} digital){partial}.")
     if report.one_click is not None:
         lines.append(f"1-Click for this browser: {'ON' if report.one_click.enabled else 'off'}.")

@@ -4,6 +4,7 @@ parse` exits 3 with that message."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -28,6 +29,16 @@ def _cut_after_card(html: str, n: int) -> str:
     return html[: starts[n]] + "</div></body></html>"
 
 
+def _eleven_cards(html: str) -> str:
+    """A page a script could have made: one more card (a copy of the first, with another id)."""
+    start = html.index('<div class="order-card js-order-card">')
+    end = html.index('<div class="order-card js-order-card">', start + 1)
+    card = html[start:end]
+    m = re.search(r"\d{3}-\d{7}-\d{7}", card)
+    assert m is not None
+    return html[:start] + card.replace(m[0], "999-0000000-0000001") + html[start:]
+
+
 MUTATIONS: dict[str, tuple[Callable[[str], str], str]] = {
     "card classes renamed": (
         lambda h: h.replace("order-card js-order-card", "oc2").replace("a-box-group a-spacing-base order", "bg2"),
@@ -47,6 +58,7 @@ MUTATIONS: dict[str, tuple[Callable[[str], str], str]] = {
     "truncated document": (lambda h: h[: len(h) // 2], "truncated"),
     "cut after five cards but closed": (lambda h: _cut_after_card(h, 5), "only 5 order cards found"),
     "empty body": (lambda h: "<html><head></head><body></body></html>", "order list header"),
+    "an eleventh card added": (lambda h: _eleven_cards(h), "11 order cards on one page, more than a page holds"),
     "header missing": (
         lambda h: h.replace("num-orders", "x").replace("js-time-filter-form", "x").replace('id="time-filter"', ""),
         "order list header",

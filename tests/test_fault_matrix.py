@@ -19,7 +19,7 @@ from orderwatch.errors import CheckIncomplete
 from orderwatch.marketplace import MARKETPLACES
 from orderwatch.replay import DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET, ReplaySite
 from orderwatch.replay.account import DEMO_DIR
-from orderwatch.report import Report, dumps
+from orderwatch.report import Report, dumps, render_terminal
 from orderwatch.state import RunLock, SignInCooldown
 
 pytestmark = pytest.mark.browser
@@ -317,3 +317,22 @@ def test_both_history_layouts_and_both_summary_templates_are_read(
     story = report.summaries["D01-2046175-3391842"]
     assert [p.display() for p in story.payments] == ["Amazonポイント ￥500", "Amazonギフトカード ￥380"]
     assert history[1].endswith("page=1") if layout == "2026" else history[1].endswith("startIndex=10")
+
+
+def test_a_page_over_the_size_limit_is_not_loaded_and_named(
+    browser: Browser, tmp_path: Path, saved_session: Path
+) -> None:
+    """A 21 MB history (the driver once crashed on 300 MB): refused by the guard, named, the rest read."""
+    report, _ = _run(browser, tmp_path, saved_session, {"huge-page"})
+    _kept(report, "page_too_large", ["order-history"])
+    assert report.one_click is not None and "no order was checked" in render_terminal(report)
+
+
+def test_summaries_over_the_per_run_limit_are_named_as_not_checked(
+    browser: Browser, tmp_path: Path, saved_session: Path
+) -> None:
+    report, site = _run(browser, tmp_path, saved_session, set(), max_summaries=1)
+    _kept(report, "over_limit", ["order-summary D01-8830512-4461970"])
+    assert list(report.summaries) == ["D01-2046175-3391842"]
+    assert sum(1 for _, p in site.requests if "orderID=D01-8830512" in p) == 0  # never opened
+    assert "1 more digital order summaries were not checked" in render_terminal(report)

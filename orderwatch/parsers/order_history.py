@@ -55,6 +55,8 @@ def parse_order_history(html: str, marketplace: str = "auto") -> OrderHistoryPag
     for index, card in enumerate(cards):
         order = _parse_card(card, index, dollar)
         orders.setdefault(order.order_id, order)
+    if len(orders) > S.PAGE_SIZE:  # a page holds 10: more is a page made up by something else than the site
+        raise PageChangedError(PAGE, f"{len(orders)} order cards on one page, more than a page holds ({S.PAGE_SIZE})")
     expected = _expected_cards(root, declared)
     if expected is not None and len(orders) < expected:
         raise PageChangedError(

@@ -85,6 +85,7 @@ FAULTS = frozenset(
         "summary-unreadable",  # the story's Kindle order summary is served in a layout no parser knows
         "one-click-unreadable",  # the 1-Click page is served without its switch
         "orders-page2-500",  # the second order-history page answers HTTP 500 (every time)
+        "huge-page",  # the order history is padded to 21 MB (over the guard's page size limit)
     }
 )
 HISTORY_LAYOUTS = ("2025", "2026")
@@ -505,7 +506,10 @@ class _Handler(BaseHTTPRequestHandler):
             start = max(0, int(query["page"]) * PAGE_SIZE if "page" in query else int(query.get("startIndex", "0")))
         except ValueError:
             start = 0
-        self._send(self.site.order_history_html(query.get("timeFilter", "months-3"), start))
+        html = self.site.order_history_html(query.get("timeFilter", "months-3"), start)
+        if "huge-page" in self.site.faults:
+            html = html.replace("</body>", "<!--" + "x" * 21_000_000 + "--></body>")
+        self._send(html)
 
     def _order_history_fault(self) -> bool:
         """Serve the faults of the order-history page; True when one was served."""
