@@ -207,9 +207,9 @@ class RequestGuard:
 
     def _handle(self, route: Route, request: Request) -> None:
         method, url, rtype = request.method, request.url, request.resource_type
-        reason = self.verdict(method, url, rtype)
-        if reason is None and self.carries_secret(method, url, request.post_data_buffer):
-            reason = "carries_secret"
+        # a secret outranks every other reason: a refused request carrying one is named (high), never silent
+        secret = self.carries_secret(method, url, request.post_data_buffer)
+        reason = "carries_secret" if secret else self.verdict(method, url, rtype)
         if reason is not None:
             self._block(route, method, url, rtype, reason)
             return
@@ -245,21 +245,36 @@ class RequestGuard:
 
     def refuse_web_socket(self, ws: WebSocketRoute) -> None:
         """No WebSocket ever connects: the handshake never leaves the browser (the page sees it close)."""
-        event = GuardEvent("GET", _short(ws.url), "websocket", "websocket")
+        reason = "carries_secret" if self.carries_secret("GET", ws.url, None) else "websocket"
+        event = GuardEvent("GET", self._masked(_short(ws.url)), "websocket", reason)
         self.blocked.append(event)
         logger.warning("guard closed a WebSocket to {}", event.url)
         with contextlib.suppress(PlaywrightError):  # the page went away
             ws.close(code=1008, reason="blocked")
 
+    def _masked(self, url: str) -> str:
+        """What a guard event keeps of a URL: never a secret it carried in its path."""
+        return _masked_url(url, self.secrets) if self.secrets else url
+
     def _block(self, route: Route, method: str, url: str, rtype: str, reason: str) -> None:
         if reason != "not_loaded":
-            event = GuardEvent(method, _short(url), rtype, reason)
+            event = GuardEvent(method, self._masked(_short(url)), rtype, reason)
             self.blocked.append(event)
             logger.warning("guard blocked {} {} ({})", event.method, event.url, reason)
         if route.request.is_navigation_request() and not reason.startswith("redirect_"):
             route.fulfill(status=204, body="")  # "No Content": the browser stays on the page it has
         else:
             route.abort("blockedbyclient")
+
+
+def _masked_url(url: str, secrets: tuple[str, ...]) -> str:
+    """``url`` with every secret (as written or percent-encoded in its path) replaced by [secret]."""
+    if not any(s in unquote_plus(url) for s in secrets):
+        return url
+    text = unquote_plus(url)
+    for s in sorted(secrets, key=len, reverse=True):
+        text = text.replace(s, "[secret]")
+    return text
 
 
 def resolver_rules(hosts: list[str]) -> str:
@@ -285,7 +300,10 @@ CLOSE_UNROUTED_CHANNELS = """
     return realFetch.call(this, input, init);
   };
   Object.defineProperty(window, "fetch", {value: quietFetch, writable: false});
-  for (const name of ["RTCPeerConnection", "webkitRTCPeerConnection", "RTCDataChannel", "RTCIceTransport"]) {
+  // Workers too: a worker's WebSocket is not the page's (routeWebSocket cannot close it) and its requests
+  // outlive the page. The sign-in pages need none.
+  for (const name of ["RTCPeerConnection", "webkitRTCPeerConnection", "RTCDataChannel", "RTCIceTransport",
+                      "Worker", "SharedWorker"]) {
     Object.defineProperty(window, name, {value: undefined, writable: false});
   }
 })();

@@ -3,20 +3,21 @@ session, navigation that signs in at most once per run, parsing with snapshots o
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from types import TracebackType
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
 from loguru import logger
 from playwright.sync_api import Browser
 from playwright.sync_api import Error as PlaywrightError
 
-from bots.browser import new_context
+from bots.browser import GuardEvent, RequestGuard, new_context
 from bots.pages import AccountPages, Captured
 from flows.signin import ADVICE, Credentials, guard_stopped, sign_in
 from orderwatch.config import private_dir, write_private
@@ -201,8 +202,8 @@ class AccountSession:
         creds = self.target.creds
         guard.secrets = tuple(v for v in (creds.password, creds.totp_secret) if v)
         context.add_cookies(self.context.cookies())  # type: ignore[arg-type]
+        page = context.new_page()
         try:
-            page = context.new_page()
             pages = AccountPages(
                 page,
                 self.target.base_url,
@@ -212,8 +213,10 @@ class AccountSession:
             )
             pages.open(where)  # the sign-in page the reading context was sent to
             sign_in(page, guard, self.target.creds, self.target.timeout_s)
-            self.context.add_cookies(context.cookies())  # type: ignore[arg-type]
+            self.context.add_cookies(_without_secrets(context.cookies(), guard))
         finally:
+            with contextlib.suppress(PlaywrightError):  # its unload handlers run now, while the guard still routes
+                page.goto("about:blank")
             self.guard.blocked.extend(guard.blocked)
             context.close()
 
@@ -270,3 +273,16 @@ class AccountSession:
 
     def save_session(self) -> None:
         write_private(self.target.session_file, json.dumps(self.context.storage_state()))
+
+
+def _without_secrets(cookies: list[Any], guard: RequestGuard) -> list[Any]:
+    """The sign-in context's cookies without any a page script made to carry a secret (the password, the TOTP
+    secret, the code typed): those would ride on every request and be saved with the session."""
+    kept = []
+    for cookie in cookies:
+        if guard.carries_secret("COOKIE", "", str(cookie.get("value", "")).encode()):
+            guard.blocked.append(GuardEvent("SET", f"cookie {cookie.get('name', '?')}", "cookie", "carries_secret"))
+            logger.warning("dropped a cookie a sign-in page script made to carry a secret")
+            continue
+        kept.append(cookie)
+    return kept

