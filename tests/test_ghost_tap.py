@@ -21,6 +21,7 @@ TAPPABLE = (
     "a:visible, button:visible, input[type=submit]:visible, input[type=button]:visible, "
     "input[type=checkbox]:visible, label:visible, [role=button]:visible"
 )
+TAPS = 1000  # per run (issue 10)
 START_PAGES = (
     "/your-orders/orders?timeFilter=last30&startIndex=0",
     "/your-orders/orders?timeFilter=last30&startIndex=10",
@@ -72,11 +73,12 @@ def _options() -> dict[str, Any]:
     }
 
 
-def test_hundreds_of_random_taps_with_the_guard_change_nothing(browser: Browser, replay: ReplaySite) -> None:
+def test_a_thousand_random_taps_with_the_guard_change_nothing(browser: Browser, replay: ReplaySite) -> None:
+    """1000 taps take about 65-80 s on a 2-core machine (77 s measured while other browser tests ran)."""
     context, guard = new_context(browser, MARKETPLACES["co.jp"], replay.base_url)
-    tapped = ghost_taps(context, replay, seed=1, taps=220)
+    tapped = ghost_taps(context, replay, seed=1, taps=TAPS)
     context.close()
-    assert sum(tapped.values()) >= 180  # the phone really tapped
+    assert sum(tapped.values()) >= TAPS * 0.8  # the phone really tapped
     assert any("1-Click" in label for label in tapped)  # including the story's button and switch
     assert replay.ledger == []
     assert replay.one_click_enabled is True
