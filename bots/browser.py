@@ -323,9 +323,10 @@ def new_context(
 
     ``scripts=False`` (every account page is read so): the page's JavaScript never runs, so nothing can
     leave by a channel the route cannot see — unload beacons, WebSockets, WebRTC, workers, popups — and the
-    DOM is the document the server sent. ``scripts=True`` only for sign-in (the site's sign-in pages expect
-    them): beacons, keepalive fetches and WebRTC are removed before the page's scripts run, WebSockets are
-    closed before they connect, and every request still passes the guard."""
+    DOM is the document the server sent; the automatic sign-in runs so too. ``scripts=True`` only for a
+    person's own login (`orderwatch login --headed`): beacons, keepalive fetches, workers and WebRTC are
+    removed before the page's scripts run, WebSockets are closed before they connect, and every request
+    still passes the guard."""
     opts: dict[str, Any] = {
         "locale": market.locale,
         "timezone_id": market.timezone,

@@ -190,13 +190,15 @@ class AccountSession:
         return cap
 
     def _sign_in(self, where: str) -> None:
-        """Sign in, once, in a context of its own where the site's sign-in scripts may run (inside the same
-        guard rules); its session cookies then go to the reading context, which runs no scripts."""
+        """Sign in, once, in a context of its own, also without scripts: a sign-in page's scripts could send
+        by channels no route sees (fetches as the page unloads, speculation rules, a cookie holding what was
+        typed). The forms are plain HTML forms; a site that insists on scripts shows a challenge, which stops
+        the run and asks for `orderwatch login --headed`. The session cookies then go to the reading context."""
         context, guard = new_context(
             self.browser,
             self.target.market,
             self.target.base_url,
-            scripts=True,
+            scripts=False,
             timeout_s=self.target.timeout_s,
         )
         creds = self.target.creds
