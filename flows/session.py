@@ -3,7 +3,6 @@ session, navigation that signs in at most once per run, parsing with snapshots o
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -217,8 +216,6 @@ class AccountSession:
             sign_in(page, guard, self.target.creds, self.target.timeout_s)
             self.context.add_cookies(_without_secrets(context.cookies(), guard))
         finally:
-            with contextlib.suppress(PlaywrightError):  # its unload handlers run now, while the guard still routes
-                page.goto("about:blank")
             self.guard.blocked.extend(guard.blocked)
             context.close()
 
