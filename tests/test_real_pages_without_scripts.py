@@ -16,22 +16,12 @@ from orderwatch.parsers import parse_one_click, parse_order_history, parse_order
 from orderwatch.replay import ReplaySite
 
 from .conftest import peer_page
+from .test_real_order_pages import READABLE
 
 pytestmark = pytest.mark.browser
 
 URL = "http://127.0.0.1:9/page.html"  # never connected to: the route answers it
-HISTORY = [  # amazon.com order-history pages the parser reads (tests/test_real_order_pages.py READABLE)
-    "order-history-2010-0.html",
-    "order-history-2010-10.html",
-    "order-history-2018-0.html",
-    "order-history-2020-40.html",
-    "order-history-2020-50.html",
-    "order-history-2023-10.html",
-    "order-history-egift.html",
-    "order-history-fresh.html",
-    "order-history-wholefoods-catering.html",
-    "order-history-wholefoods.html",
-]
+HISTORY = READABLE  # the amazon.com order-history pages the parser reads
 SUMMARIES = [
     "ca-order-summary-D01-4163891-0896264.html",
     "ca-order-summary-D01-8976186-0883412.html",
