@@ -17,7 +17,7 @@ from loguru import logger
 from playwright.sync_api import Browser, BrowserContext, Playwright, Request, Route, WebSocketRoute
 from playwright.sync_api import Error as PlaywrightError
 
-from bots.pages import is_read_path
+from bots.pages import TOO_LARGE_HEADER, is_read_path
 from orderwatch.errors import UsageError
 from orderwatch.marketplace import Marketplace
 
@@ -131,7 +131,6 @@ STATIC_HOSTS = ("m.media-amazon.com", "images-na.ssl-images-amazon.com", "images
 SIGNIN_POST_PATHS = ("/ap/signin", "/ap/mfa")
 NOT_LOADED = ("image", "font", "media", "imageset")
 MAX_PAGE_BYTES = 20_000_000  # the real pages are under 0.3 MB; a 300 MB page once crashed the driver
-TOO_LARGE_HEADER = "x-orderwatch-too-large"  # on the guard's own 413 answer for a page over the limit
 
 
 @dataclass

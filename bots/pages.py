@@ -34,6 +34,7 @@ READ_PATHS = (
     "/errors/validateCaptcha",  # the site-wide CAPTCHA (read, never answered)
     "/",  # the home page a signed-out browser may land on
 )
+TOO_LARGE_HEADER = "x-orderwatch-too-large"  # on the guard's own 413 answer for a page over the size limit
 READ_PATH_PREFIXES = ("/ap/",)  # sign-in and its steps (/ap/signin, /ap/mfa, /ap/cvf/…)
 
 
@@ -132,7 +133,7 @@ class AccountPages:
             first_line = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
             raise SiteUnreachableError(f"could not load {url}: {first_line}", url=url) from None
         status = response.status if response is not None else None
-        if response is not None and status == 413 and response.headers.get("x-orderwatch-too-large"):
+        if response is not None and status == 413 and response.headers.get(TOO_LARGE_HEADER):
             raise OverLimitError("page_too_large", f"the page at {url} is larger than orderwatch reads", url=url)
         if status is not None and status >= 500:
             raise SiteUnreachableError(f"the site answered HTTP {status} for {url}", url=url, status=status)

@@ -82,7 +82,7 @@ def run_check(
         session.save_session()
     except CheckIncomplete as exc:  # sign-in needs a person, a refused sign-in: no later page can be read
         logger.error("check stopped: {}", exc.message)
-        report.error = {"reason": _reason(exc), "message": exc.message}
+        report.error = {"reason": reason_of(exc), "message": exc.message}
     except PlaywrightError as exc:  # an element that never came, a crashed page: still a report, never clean
         first_line = (str(exc).splitlines() or [exc.__class__.__name__])[0]
         logger.error("browser error: {}", first_line)
@@ -104,7 +104,8 @@ def run_check(
     return report
 
 
-def _reason(exc: CheckIncomplete) -> str:
+def reason_of(exc: CheckIncomplete) -> str:
+    """The machine reason of a stop: the sign-in state where there is one, else the error's reason."""
     state = getattr(exc, "state", None)
     return state if isinstance(state, str) else exc.reason
 
@@ -119,17 +120,15 @@ def _attempt(report: Report, kind: str, url: str, read: Callable[[], T], *, orde
     no later page could get past are recorded too, then raised to end the run."""
     try:
         return read()
-    except PAGE_ERRORS as exc:
-        if exc.meta.get("during_sign_in"):  # the sign-in failed: every later page would need it too
-            report.mark_unread(UnreadPage(kind, url, _reason(exc), exc.message, order_id))
-            raise
-        logger.error("{} not read: {}", kind, exc.message)
-        snapshot = exc.snapshot if isinstance(exc, PageChangedError) else None
-        where = str(exc.meta.get("url") or url)
-        report.mark_unread(UnreadPage(kind, where, exc.reason, exc.message, order_id, snapshot))
-        return None
     except CheckIncomplete as exc:
-        report.mark_unread(UnreadPage(kind, url, _reason(exc), exc.message, order_id))
+        # a failed sign-in is no page failure: every later page would need the sign-in too
+        if isinstance(exc, PAGE_ERRORS) and not exc.meta.get("during_sign_in"):
+            logger.error("{} not read: {}", kind, exc.message)
+            snapshot = exc.snapshot if isinstance(exc, PageChangedError) else None
+            where = str(exc.meta.get("url") or url)
+            report.mark_unread(UnreadPage(kind, where, exc.reason, exc.message, order_id, snapshot))
+            return None
+        report.mark_unread(UnreadPage(kind, url, reason_of(exc), exc.message, order_id))
         raise
     except PlaywrightError as exc:
         first_line = (str(exc).splitlines() or [exc.__class__.__name__])[0]

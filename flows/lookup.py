@@ -13,7 +13,7 @@ from loguru import logger
 from playwright.sync_api import Browser
 from playwright.sync_api import Error as PlaywrightError
 
-from flows.check import history_pages, read_digital_summary
+from flows.check import history_pages, read_digital_summary, reason_of
 from flows.session import AccountSession, CheckTarget
 from orderwatch.errors import CheckIncomplete
 from orderwatch.mail.verdict import OrderLookup
@@ -45,7 +45,7 @@ def look_up_orders(
         session.save_session()
     except CheckIncomplete as exc:
         logger.error("lookup incomplete: {}", exc.message)
-        outcome.error = {"reason": getattr(exc, "state", None) or exc.reason, "message": exc.message}
+        outcome.error = {"reason": reason_of(exc), "message": exc.message}
     except PlaywrightError as exc:
         first_line = (str(exc).splitlines() or [exc.__class__.__name__])[0]
         outcome.error = {"reason": "browser_error", "message": f"the browser failed during the lookup: {first_line}"}

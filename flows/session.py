@@ -102,7 +102,6 @@ class AccountSession:
             self._start_trace_chunk()
         self.signed_in: SignedIn = "not_signed_in"
         self.pages_read: list[str] = []
-        self._signed_in_this_run = False
         self._sign_in_attempted = False  # at most one automatic sign-in per run, whatever its outcome
 
     def __enter__(self) -> AccountSession:
@@ -150,7 +149,7 @@ class AccountSession:
             return cap
         if state in HUMAN_ONLY:  # a CAPTCHA or lock mid-run: no sign-in would get past it
             raise HumanNeededError(state.value, ADVICE[state])
-        if self._signed_in_this_run or self._sign_in_attempted:
+        if self._sign_in_attempted:
             raise HumanNeededError(state.value, "The site asked to sign in again within one run; stopping.")
         cooldown = SignInCooldown(self.target.session_file.with_name(self.target.session_file.stem + ".cooldown.json"))
         active = cooldown.active_until()
@@ -180,7 +179,6 @@ class AccountSession:
         cooldown.clear()
         if self._tracing:
             self._start_trace_chunk()
-        self._signed_in_this_run = True
         self.signed_in = "signed_in"
         self.save_session()
         cap = self.pages.open(url)  # back in the reading context (no scripts), now with the session

@@ -56,8 +56,11 @@ class OrderHistoryPage:
     marketplace: str
     orders: tuple[Order, ...]
     declared_count: int | None  # the page's own "N件の注文" / "N orders" / "229 Bestellungen"
-    has_next_page: bool = False
     next_page_url: str | None = None  # the page's own "next" link, as written (follow it; never compute it)
+
+    @property
+    def has_next_page(self) -> bool:
+        return self.next_page_url is not None
 
 
 @dataclass(frozen=True, slots=True)

@@ -108,6 +108,11 @@ class Report:
             return "findings"
         return "incomplete" if self.incomplete else "clean"
 
+    @property
+    def history_unread(self) -> bool:
+        """True when the order history was not read to the end: orders may be missing from ``orders``."""
+        return any(u.kind == "order-history" for u in self.unread)
+
     def mark_unread(self, page: UnreadPage) -> None:
         """Record a page that could not be read; the first one becomes the run's reason."""
         self.unread.append(page)
@@ -169,7 +174,7 @@ def coverage_note(report: Report) -> str | None:
     """What the reader must not conclude: no order checked, orders after the ones read not checked, or
     digital orders whose summaries were not opened because of the per-run limit."""
     notes = []
-    if any(u.kind == "order-history" for u in report.unread):
+    if report.history_unread:
         if not report.orders:
             notes.append("The order history could not be read: no order was checked.")
         else:
@@ -209,8 +214,7 @@ def render_terminal(report: Report) -> str:
     lines.append("")
     if report.orders or report.status != "incomplete":
         digital = sum(o.is_digital for o in report.orders)
-        history_unread = any(u.kind == "order-history" for u in report.unread)
-        partial = " — not the whole window, see above" if history_unread else ""
+        partial = " — not the whole window, see above" if report.history_unread else ""
         lines.append(f"Orders read: {len(report.orders)} ({digital} digital){partial}.")
     if report.one_click is not None:
         lines.append(f"1-Click for this browser: {'ON' if report.one_click.enabled else 'off'}.")

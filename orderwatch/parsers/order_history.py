@@ -49,7 +49,7 @@ def parse_order_history(html: str, marketplace: str = "auto") -> OrderHistoryPag
     cards = all_of_first(root, S.ORDER_CARDS)
     if not cards:
         if declared == 0 or (declared is None and any(t in node_text(root) for t in S.NO_ORDERS_TEXT)):
-            return OrderHistoryPage(market, (), declared, has_next_page=False)
+            return OrderHistoryPage(market, (), declared)
         raise PageChangedError(PAGE, f"no order cards found (the page declares {declared} orders)")
     orders: dict[str, Order] = {}
     for index, card in enumerate(cards):
@@ -66,9 +66,7 @@ def parse_order_history(html: str, marketplace: str = "auto") -> OrderHistoryPag
         )
     next_link = first(root, S.NEXT_PAGE)
     next_url = (next_link.attributes.get("href") or None) if next_link is not None else None
-    return OrderHistoryPage(
-        market, tuple(orders.values()), declared, has_next_page=next_link is not None, next_page_url=next_url
-    )
+    return OrderHistoryPage(market, tuple(orders.values()), declared, next_page_url=next_url)
 
 
 def _declared_count(root: LexborNode) -> int | None:
