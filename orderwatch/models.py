@@ -108,3 +108,118 @@ class PageCapture:
     order_ids: tuple[str, ...]
     screenshot: Path | None = None
     html: str | None = None
+
+
+# --- account settings (issue 11): Login & Security, 2-step verification, memberships, devices, Kindle
+# content, the Message Center. Every page is a reconstruction (reference/account-pages.md): no public
+# recording of any of them exists.
+
+
+@dataclass(frozen=True, slots=True)
+class LoginSecurity:
+    """Login & Security (/ax/account/manage, older /ap/cnep), read by its row labels."""
+
+    marketplace: str
+    name: str | None
+    email: str | None
+    phone: str | None  # None: no mobile number on the account
+    passkeys: int  # passkeys registered (0: none)
+    two_step: bool | None  # None: the page does not say
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "email": self.email,
+            "phone": self.phone,
+            "passkeys": self.passkeys,
+            "two_step": self.two_step,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TwoStepMethod:
+    kind: str  # "authenticator_app" | "phone" | "passkey" | "other"
+    label: str  # as the page names it ("認証アプリ", "末尾が34の電話番号", …)
+    preferred: bool = False
+
+    def to_json(self) -> dict[str, object]:
+        return {"kind": self.kind, "label": self.label, "preferred": self.preferred}
+
+
+@dataclass(frozen=True, slots=True)
+class TwoStepSettings:
+    """2-step verification settings (/a/settings/approval)."""
+
+    marketplace: str
+    enabled: bool
+    methods: tuple[TwoStepMethod, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        return {"enabled": self.enabled, "methods": [m.to_json() for m in self.methods]}
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """One card of Memberships & subscriptions (/hz5/yourmembershipsandsubscriptions)."""
+
+    name: str
+    status: str  # "active" | "free_trial" | "cancelled"
+    next_charge: date | None = None
+    amount: Money | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "status": self.status,
+            "next_charge": self.next_charge.isoformat() if self.next_charge else None,
+            "amount": self.amount.to_json() if self.amount else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Device:
+    """One registered device or app (the digital console's GetDevicesOverview answer)."""
+
+    name: str
+    family: str  # KINDLE, FIRE_TABLET, a phone app family …, as the site names it
+    registered: date | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "family": self.family,
+            "registered": self.registered.isoformat() if self.registered else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ContentItem:
+    """One Kindle title (the digital console's GetContentOwnershipData answer)."""
+
+    title: str
+    asin: str
+    acquired: date
+    how: str  # "purchase" | "free" | "rental" (a loan: Kindle Unlimited, Prime Reading, a rental) | "other"
+
+    def to_json(self) -> dict[str, object]:
+        return {"title": self.title, "asin": self.asin, "acquired": self.acquired.isoformat(), "how": self.how}
+
+
+@dataclass(frozen=True, slots=True)
+class ContentPage:
+    """One batch of the Kindle content list, newest first."""
+
+    items: tuple[ContentItem, ...]
+    has_more: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class MessageEntry:
+    """One mail the site itself sent, as the Message Center (/gp/message) lists it."""
+
+    subject: str
+    sent: date
+    order_ids: tuple[str, ...] = ()  # order numbers the subject or preview names
+
+    def to_json(self) -> dict[str, object]:
+        return {"subject": self.subject, "sent": self.sent.isoformat(), "order_ids": list(self.order_ids)}
