@@ -3,6 +3,7 @@ values. They navigate and hand back HTML; parsing is elsewhere (orderwatch/parse
 
 from __future__ import annotations
 
+import json
 import random
 import time
 from dataclasses import dataclass
@@ -21,6 +22,19 @@ ORDER_SUMMARY = "/gp/digital/your-account/order-summary.html"
 ORDER_DETAILS = "/your-orders/order-details"  # where a summary may redirect (the unified template)
 ONE_CLICK = "/cpe/yourpayments/settings/manageoneclick"
 SIGN_IN = "/ap/signin"
+# Account settings (issue 11; paths from reference/account-pages.md — every page a reconstruction)
+LOGIN_SECURITY = "/ax/account/manage"  # Login & Security (older: /ap/cnep, under the sign-in prefix)
+TWO_STEP = "/a/settings/approval"  # 2-step verification settings (its /setup/… enrolment pages are not read)
+MEMBERSHIPS = "/hz5/yourmembershipsandsubscriptions"  # Memberships & subscriptions
+PRIME_CENTRAL = "/gp/primecentral"  # Prime membership (plan, renewal date)
+DEVICES = "/hz/mycd/digital-console/alldevices"  # Content & Devices → Devices (the list loads through CONSOLE_AJAX)
+CONTENT = "/hz/mycd/digital-console/contentlist/booksAll/dateDsc/"  # Content & Devices → Books, newest first
+CONSOLE_AJAX = "/hz/mycd/digital-console/ajax"  # the console's data endpoint: POST, one named activity
+# The only console activities orderwatch sends, and the only ones the guard lets through: they read. Every
+# other activity at that endpoint (DeleteContent, DeregisterDevice, ReturnContent, …) changes the account.
+CONSOLE_READ_ACTIVITIES = ("GetDevicesOverview", "GetContentOwnershipData")
+CONSOLE_FIELDS = ("activity", "activityInput", "csrfToken")  # the fields of a console request, nothing else
+MESSAGE_CENTER = "/gp/message"  # Message Center: the mails the site itself sent
 # The only paths of the site the browser may load, whatever asks (a link, a redirect, a refresh, a frame, a
 # prefetch): the pages the flows read, the old addresses that redirect to them, and sign-in with its steps.
 READ_PATHS = (
@@ -28,6 +42,13 @@ READ_PATHS = (
     ORDER_DETAILS,
     ORDER_SUMMARY,
     ONE_CLICK,
+    LOGIN_SECURITY,
+    TWO_STEP,
+    MEMBERSHIPS,
+    PRIME_CENTRAL,
+    DEVICES,
+    CONTENT,
+    MESSAGE_CENTER,
     "/gp/css/order-history",  # the old order-history address (redirects to ORDER_HISTORY)
     "/gp/your-account/order-history",  # the older one
     "/gp/css/homepage.html",  # "Your Account": a signed-out page's sign-in link leads here, then to /ap/signin
@@ -105,6 +126,41 @@ class AccountPages:
     def one_click_url(self) -> str:
         return f"{self.base_url}{ONE_CLICK}"
 
+    def settings_url(self, path: str) -> str:
+        """The address of a settings page (LOGIN_SECURITY, TWO_STEP, MEMBERSHIPS, DEVICES, CONTENT,
+        MESSAGE_CENTER)."""
+        return f"{self.base_url}{path}"
+
+    def console_request(self, activity: str, activity_input: dict[str, object], csrf_token: str) -> Captured:
+        """Ask the digital console's data endpoint for one read activity, from the console page now open,
+        as the page itself would (a same-origin POST with its csrfToken). The page's own scripts never run;
+        this request is the bot's, and the guard lets it through only for CONSOLE_READ_ACTIVITIES. Returns
+        the answer (JSON text) as ``html``."""
+        if activity not in CONSOLE_READ_ACTIVITIES:
+            raise ValueError(f"not a read activity: {activity}")
+        if self.pause_s > 0:
+            time.sleep(self.pause_s * random.uniform(0.5, 1.0))
+        body = urlencode(
+            {
+                "activity": activity,
+                "activityInput": json.dumps(activity_input, separators=(",", ":")),
+                "csrfToken": csrf_token,
+            }
+        )
+        url = f"{self.base_url}{CONSOLE_AJAX}"
+        logger.debug("POST {} activity={}", url, activity)
+        try:
+            answer = self.page.evaluate(_CONSOLE_FETCH, {"url": url, "body": body, "timeout": self.timeout_ms})
+        except PlaywrightError as exc:
+            first_line = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+            raise SiteUnreachableError(f"the console's {activity} request failed: {first_line}", url=url) from None
+        if answer.get("error"):
+            raise SiteUnreachableError(f"the console's {activity} request got no answer ({answer['error']})", url=url)
+        status = int(answer["status"])
+        if status >= 500:
+            raise SiteUnreachableError(f"the site answered HTTP {status} for {activity}", url=url, status=status)
+        return Captured(url, str(answer["text"]), status)
+
     def open(self, url: str) -> Captured:
         """Load ``url`` (a GET); retried ``retries`` times with backoff when the site cannot be reached."""
         if self._opened and self.pause_s > 0:
@@ -149,6 +205,26 @@ class AccountPages:
                     raise
                 self.page.wait_for_timeout(100)
         raise SiteUnreachableError(f"the page at {self.page.url.split('?')[0]} kept navigating")
+
+
+# Runs in the page with page.evaluate (which works while the page's own scripts are off): one fetch, its
+# status and text back, or the error. Goes through the context's route like any request of the page.
+_CONSOLE_FETCH = """
+async ({url, body, timeout}) => {
+  const ctl = new AbortController();
+  const timer = setTimeout(() => ctl.abort(), timeout);
+  try {
+    const r = await fetch(url, {method: "POST", body, credentials: "same-origin", signal: ctl.signal, redirect: "error",
+                                headers: {"Content-Type": "application/x-www-form-urlencoded",
+                                          "Accept": "application/json"}});
+    return {status: r.status, text: await r.text()};
+  } catch (e) {
+    return {error: String(e && e.message || e)};
+  } finally {
+    clearTimeout(timer);
+  }
+}
+"""
 
 
 class SignInPage:
