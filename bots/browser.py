@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import re
 import shutil
@@ -11,13 +12,13 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote_plus, urljoin, urlsplit
+from urllib.parse import parse_qs, unquote_plus, urljoin, urlsplit
 
 from loguru import logger
 from playwright.sync_api import Browser, BrowserContext, Playwright, Request, Route, WebSocketRoute
 from playwright.sync_api import Error as PlaywrightError
 
-from bots.pages import TOO_LARGE_HEADER, is_read_path
+from bots.pages import CONSOLE_AJAX, CONSOLE_FIELDS, CONSOLE_READ_ACTIVITIES, TOO_LARGE_HEADER, is_read_path
 from orderwatch.errors import UsageError
 from orderwatch.marketplace import Marketplace
 
@@ -115,15 +116,17 @@ class GuardEvent:
     url: str
     resource_type: str
     reason: str
+    detail: str = ""  # for a refused console request: the activity it asked for
 
     def to_json(self) -> dict[str, str]:
-        return {
+        out = {
             "kind": "guard_blocked",
             "method": self.method,
             "url": self.url,
             "resource_type": self.resource_type,
             "reason": self.reason,
         }
+        return out | ({"detail": self.detail} if self.detail else {})
 
 
 # Static hosts the real pages load their scripts and styles from.
@@ -176,6 +179,30 @@ class RequestGuard:
             return None
         return "state_changing_method" if same_site else "off_site"
 
+    def body_verdict(self, method: str, url: str, body: bytes | None) -> str | None:
+        """For the one POST a read needs besides sign-in — the digital console's data request — None when it
+        asks for exactly one read activity (``CONSOLE_READ_ACTIVITIES``) with nothing but the console's own
+        fields; the reason it is refused otherwise. Any other request: "state_changing_method", as before."""
+        parts = urlsplit(url)
+        if method != "POST" or (parts.scheme, parts.netloc) != self.site_origin or parts.path != CONSOLE_AJAX:
+            return "state_changing_method" if (parts.scheme, parts.netloc) == self.site_origin else "off_site"
+        if self.signing_in or parts.query:
+            return "console_activity_refused"
+        try:
+            fields = parse_qs((body or b"").decode("utf-8"), keep_blank_values=True, strict_parsing=True)
+        except (UnicodeDecodeError, ValueError):
+            return "console_activity_refused"
+        activities = fields.get("activity", [])
+        if set(fields) - set(CONSOLE_FIELDS) or any(len(v) != 1 for v in fields.values()) or len(activities) != 1:
+            return "console_activity_refused"
+        if activities[0] not in CONSOLE_READ_ACTIVITIES:
+            return "console_activity_refused"
+        try:
+            activity_input = json.loads(fields.get("activityInput", ["{}"])[0] or "{}")
+        except ValueError:
+            return "console_activity_refused"
+        return None if isinstance(activity_input, dict) else "console_activity_refused"
+
     def carries_secret(self, method: str, url: str, body: bytes | None) -> bool:
         """True when a request other than the sign-in POST would carry the password, the TOTP secret or the
         code typed: the one place a secret may go is the sign-in form's POST body to the site."""
@@ -209,8 +236,11 @@ class RequestGuard:
         # a secret outranks every other reason: a refused request carrying one is named (high), never silent
         secret = self.carries_secret(method, url, request.post_data_buffer)
         reason = "carries_secret" if secret else self.verdict(method, url, rtype)
+        if reason == "state_changing_method":  # a POST: only the console's read activities may pass
+            reason = self.body_verdict(method, url, request.post_data_buffer)
         if reason is not None:
-            self._block(route, method, url, rtype, reason)
+            detail = _activity_named(request.post_data_buffer) if reason == "console_activity_refused" else ""
+            self._block(route, method, url, rtype, reason, detail)
             return
         if rtype in ("script", "stylesheet") or urlsplit(url).scheme in ("data", "blob", "about"):
             route.continue_()
@@ -255,15 +285,26 @@ class RequestGuard:
         """What a guard event keeps of a URL: never a secret it carried in its path."""
         return _masked_url(url, self.secrets) if self.secrets else url
 
-    def _block(self, route: Route, method: str, url: str, rtype: str, reason: str) -> None:
+    def _block(self, route: Route, method: str, url: str, rtype: str, reason: str, detail: str = "") -> None:
         if reason != "not_loaded":
-            event = GuardEvent(method, self._masked(_short(url)), rtype, reason)
+            event = GuardEvent(method, self._masked(_short(url)), rtype, reason, detail)
             self.blocked.append(event)
-            logger.warning("guard blocked {} {} ({})", event.method, event.url, reason)
+            logger.warning(
+                "guard blocked {} {} ({}{})", event.method, event.url, reason, f": {detail}" if detail else ""
+            )
         if route.request.is_navigation_request() and not reason.startswith("redirect_"):
             route.fulfill(status=204, body="")  # "No Content": the browser stays on the page it has
         else:
             route.abort("blockedbyclient")
+
+
+def _activity_named(body: bytes | None) -> str:
+    """The activity a refused console request asked for, as a short name (never more of the body)."""
+    try:
+        names = parse_qs((body or b"").decode("utf-8", "replace")).get("activity", [])
+    except ValueError:
+        return "unreadable"
+    return ",".join(re.sub(r"[^A-Za-z0-9_]", "", n)[:40] for n in names[:3]) or "none named"
 
 
 def _masked_url(url: str, secrets: tuple[str, ...]) -> str:

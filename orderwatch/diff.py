@@ -161,6 +161,7 @@ def order_advice(order: Order, market: Marketplace) -> str:
 _ATTEMPTS = frozenset(
     {
         "state_changing_method",
+        "console_activity_refused",
         "not_read_path",
         "carries_secret",
         "websocket",
@@ -183,6 +184,8 @@ def attempted_actions(guard_blocked: list[dict[str, str]]) -> list[Finding]:
         telemetry = not navigation and reason == "state_changing_method" and urlsplit(url).path.startswith("/ap/")
         if telemetry or not (reason in _ATTEMPTS or (navigation and reason.endswith("off_site"))):
             continue
+        if event.get("detail"):  # a refused console request: which activity it asked for
+            url = f"{url} activity={event['detail']}"
         if (method, url) in seen:
             continue
         seen.add((method, url))
