@@ -20,6 +20,15 @@ File format (TOML; every section optional; an empty file is valid and allows not
     [acknowledged]
     orders = ["249-3318462-7720615"]    # order ids you have checked: never reported again
 
+    [settings]                  # expectations that hold from the first settings read on
+    two_step = "on"             # "on": 2-step verification off is a finding | "any" (default)
+
+    [[subscription]]            # when any is listed, a subscription or trial matching none is a finding
+    name_pattern = "^Amazonプライム"   # regular expression, searched in the subscription's name
+
+    [[device]]                  # when any is listed, a registered device matching none is a finding
+    name_pattern = "Kindle"     # regular expression, searched in the device's name (or its family)
+
 An order is expected when it is acknowledged, or when every item is allowed and its total is
 within the ceiling for its currency. Cancelled orders are never reported.
 """
@@ -39,7 +48,7 @@ from orderwatch.models import Item
 OneClickExpectation = Literal["on", "off", "any"]
 _ORDER_ID = re.compile(r"^(D\d{2}|\d{3})-\d{7}-\d{7}$")
 _ALLOW_KEYS = {"asin", "title", "title_pattern", "seller", "note"}
-_TOP_KEYS = {"one_click", "price_ceiling", "allow", "acknowledged"}
+_TOP_KEYS = {"one_click", "price_ceiling", "allow", "acknowledged", "settings", "subscription", "device"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,9 +76,19 @@ class Allowlist:
     acknowledged: frozenset[str] = frozenset()
     one_click: OneClickExpectation = "off"
     source: Path | None = None
+    two_step: Literal["on", "any"] = "any"
+    subscriptions: tuple[re.Pattern[str], ...] = ()  # [[subscription]] name_pattern: the expected ones
+    devices: tuple[re.Pattern[str], ...] = ()  # [[device]] name_pattern: the expected ones
 
     def allows_item(self, item: Item) -> bool:
         return any(rule.matches(item) for rule in self.rules)
+
+    def expects_subscription(self, name: str) -> bool | None:
+        """True/False when the allowlist lists subscriptions; None when it says nothing about them."""
+        return any(p.search(name) for p in self.subscriptions) if self.subscriptions else None
+
+    def expects_device(self, name: str, family: str) -> bool | None:
+        return any(p.search(name) or p.search(family) for p in self.devices) if self.devices else None
 
     def ceiling(self, currency: str) -> Decimal | None:
         return (self.price_ceilings or {}).get(currency)
@@ -175,7 +194,40 @@ def parse_allowlist(text: str, path: Path) -> Allowlist:
                 f"acknowledged.orders: {oid!r} is not an order id like 249-1234567-1234567 or D01-...",
                 str(oid),
             )
-    return Allowlist(tuple(rules), ceilings, frozenset(ack_orders), expected, path)
+    settings: Any = data.get("settings", {})
+    if not isinstance(settings, dict):
+        loc.fail("[settings] must be a table", "settings")
+    for key in settings:
+        if key != "two_step":
+            loc.fail(f"unknown key {key!r} in [settings] (allowed: two_step)", key)
+    two_step = settings.get("two_step", "any")
+    if two_step not in ("on", "any"):
+        loc.fail(f'settings.two_step must be "on" or "any", not {two_step!r}', "two_step")
+    subscriptions = _patterns(data, "subscription", loc)
+    devices = _patterns(data, "device", loc)
+    return Allowlist(tuple(rules), ceilings, frozenset(ack_orders), expected, path, two_step, subscriptions, devices)
+
+
+def _patterns(data: dict[str, Any], table: str, loc: _Locator) -> tuple[re.Pattern[str], ...]:
+    """The name_pattern of every [[subscription]] / [[device]] entry, compiled."""
+    raw: Any = data.get(table, [])
+    if not isinstance(raw, list):
+        loc.fail(f"{table} must be written as [[{table}]] entries", table)
+    patterns = []
+    for n, entry in enumerate(raw, 1):
+        if not isinstance(entry, dict):
+            loc.fail(f"[[{table}]] entry #{n} must be a table", table)
+        for key in entry:
+            if key not in ("name_pattern", "note"):
+                loc.fail(f"[[{table}]] entry #{n}: unknown key {key!r} (allowed: name_pattern, note)", key)
+        value = entry.get("name_pattern")
+        if not isinstance(value, str) or not value.strip():
+            loc.fail(f"[[{table}]] entry #{n}: name_pattern must be a non-empty string", table)
+        try:
+            patterns.append(re.compile(value))
+        except re.error as exc:
+            loc.fail(f"[[{table}]] entry #{n}: name_pattern is not a valid regular expression: {exc}", "name_pattern")
+    return tuple(patterns)
 
 
 class _Locator:

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from orderwatch.allowlist import Allowlist
+from orderwatch.baseline import LoginState, SettingsRead
 from orderwatch.marketplace import Marketplace
-from orderwatch.models import DigitalOrderSummary, OneClickSettings, Order
+from orderwatch.models import (
+    ContentItem,
+    Device,
+    DigitalOrderSummary,
+    Item,
+    OneClickSettings,
+    Order,
+    Subscription,
+    TwoStepSettings,
+)
 
 Severity = Literal["high", "medium", "low"]
 
@@ -228,3 +238,291 @@ def credentials_form_finding(stop_reason: str | None) -> list[Finding]:
             ),
         )
     ]
+
+
+# --- account settings (issue 11) --------------------------------------------------------------------------
+# Compared: the latest read of each settings page (this run's, or an earlier run's between settings reads)
+# with the baseline the user agreed with, and with the allowlist's expectations, which hold from the first read.
+
+_SIGN_OUT_EVERYWHERE = (
+    "then, under Login & Security (ログインとセキュリティ), use 「すべてのデバイスからサインアウト」 / "
+    '"Sign out of all devices" (「アカウントを保護」 / "Secure your account"), and change the password.'
+)
+
+
+def _login_url(market: Marketplace) -> str:
+    return f"{market.base_url}/ax/account/manage"
+
+
+def _two_step_url(market: Marketplace) -> str:
+    return f"{market.base_url}/a/settings/approval"
+
+
+def _when(read: SettingsRead, section: str, today: date) -> str:
+    """ " (read on 2026-11-25)" for a section not read by this run; "" for one it read."""
+    if section in read.fresh or section not in read.read_at:
+        return ""
+    return f" (as read on {read.read_at[section].date().isoformat()}; settings pages are read on their own schedule)"
+
+
+def check_settings(
+    read: SettingsRead,
+    accepted: dict[str, Any],
+    allowlist: Allowlist,
+    market: Marketplace,
+    today: date,
+    *,
+    since: date,
+    orders: list[Order],
+    summaries: dict[str, DigitalOrderSummary],
+    history_complete: bool,
+) -> list[Finding]:
+    """Every settings finding: ``read`` (what is known now) against ``accepted`` (section → the baseline
+    value; a section without one has had no first read yet) and the allowlist's expectations."""
+    findings = _login_findings(read, accepted.get("login_security"), market, today)
+    findings += _two_step_findings(read, accepted.get("two_step"), allowlist, market, today)
+    findings += _subscription_findings(read, accepted.get("subscriptions"), allowlist, market, today)
+    findings += _device_findings(read, accepted.get("devices"), allowlist, market, today)
+    if history_complete:  # with orders missing, "no order for this title" could not be told
+        findings += _content_findings(read, accepted.get("content") or (), allowlist, market, since, orders, summaries)
+    return findings
+
+
+def _login_findings(read: SettingsRead, base: LoginState | None, market: Marketplace, today: date) -> list[Finding]:
+    now = read.login_security
+    if now is None or base is None:
+        return []
+    when, url = _when(read, "login_security", today), _login_url(market)
+    found = []
+    for kind, label, old, new in (
+        ("email_changed", "e-mail address", base.email, now.email),
+        ("phone_changed", "mobile phone number", base.phone, now.phone),
+    ):
+        if old == new:
+            continue
+        was = old.shown if old else "none"
+        found.append(
+            Finding(
+                kind=kind,
+                severity="high",
+                subject=f"login_security.{kind.split('_')[0]}",
+                message=f"The account's {label} changed: {was} → {new.shown if new else 'none'}{when}.",
+                advice=(
+                    f"If you did not change it: sign in yourself (type the address) and open {url} — "
+                    "ログインとセキュリティ / Login & Security — set your own "
+                    f"{'Eメール' if kind == 'email_changed' else '携帯電話番号'} back; "
+                    + _SIGN_OUT_EVERYWHERE
+                    + " If you cannot sign in any more, contact Amazon customer service by phone. If it was you, "
+                    "run `orderwatch baseline accept login_security`."
+                ),
+            )
+        )
+    if now.passkeys > base.passkeys:
+        found.append(
+            Finding(
+                kind="passkey_added",
+                severity="high",
+                subject="login_security.passkeys",
+                message=f"A passkey was added to the account: {base.passkeys} → {now.passkeys}{when}.",
+                advice=(
+                    f"A passkey signs in without the password. If you did not add it: open {url}, "
+                    "パスキー / Passkey, and remove the one you do not know; "
+                    + _SIGN_OUT_EVERYWHERE
+                    + " If it was you, run `orderwatch baseline accept login_security`."
+                ),
+            )
+        )
+    return found
+
+
+def _two_step_findings(
+    read: SettingsRead, base: TwoStepSettings | None, allowlist: Allowlist, market: Marketplace, today: date
+) -> list[Finding]:
+    url, found = _two_step_url(market), []
+    enabled = read.two_step.enabled if read.two_step is not None else None
+    section = "two_step"
+    if enabled is None and read.login_security is not None:  # Login & Security's row says it too
+        enabled, section = read.login_security.two_step, "login_security"
+    was_on = base.enabled if base is not None else None
+    if enabled is False and (allowlist.two_step == "on" or was_on):
+        why = "your allowlist expects it on" if allowlist.two_step == "on" else "it was on in your baseline"
+        found.append(
+            Finding(
+                kind="two_step_disabled",
+                severity="high",
+                subject="two_step",
+                message=f"2-step verification (2段階認証) is OFF — {why}{_when(read, section, today)}.",
+                advice=(
+                    f"Without it the password alone signs in. Sign in yourself and turn it on again at {url} "
+                    "(2段階認証の設定 / 2-Step Verification Settings); if you did not turn it off, "
+                    + _SIGN_OUT_EVERYWHERE
+                    + " If you meant to turn it off, run `orderwatch baseline accept two_step`"
+                    + (" and set [settings] two_step in your allowlist." if allowlist.two_step == "on" else ".")
+                ),
+            )
+        )
+    now = read.two_step
+    if now is None or base is None:
+        return found
+    old_methods = {(m.kind, m.label) for m in base.methods}
+    new_methods = {(m.kind, m.label) for m in now.methods}
+    when = _when(read, "two_step", today)
+    for kind, label in sorted(new_methods - old_methods):
+        found.append(
+            Finding(
+                kind="two_step_method_added",
+                severity="high",
+                subject=f"two_step:{kind}:{label}",
+                message=f"A 2-step verification method was added: {label} ({kind.replace('_', ' ')}){when}.",
+                advice=(
+                    "Whoever holds that method can pass the code step. If you did not add it: sign in yourself, "
+                    f"open {url} (2段階認証の設定 / 2-Step Verification Settings) and remove the method you do not "
+                    "know; " + _SIGN_OUT_EVERYWHERE + " If it was you, run `orderwatch baseline accept two_step`."
+                ),
+            )
+        )
+    for kind, label in sorted(old_methods - new_methods):
+        found.append(
+            Finding(
+                kind="two_step_method_removed",
+                severity="high",
+                subject=f"two_step:{kind}:{label}",
+                message=f"A 2-step verification method was removed: {label} ({kind.replace('_', ' ')}){when}.",
+                advice=(
+                    f"If you did not remove it: sign in yourself, open {url}, check which methods are left and "
+                    "add yours back; "
+                    + _SIGN_OUT_EVERYWHERE
+                    + " If it was you, run `orderwatch baseline accept two_step`."
+                ),
+            )
+        )
+    return found
+
+
+def _subscription_findings(
+    read: SettingsRead,
+    base: tuple[Subscription, ...] | None,
+    allowlist: Allowlist,
+    market: Marketplace,
+    today: date,
+) -> list[Finding]:
+    now = read.subscriptions
+    if now is None:
+        return []
+    running = {s.name for s in (base or ()) if s.status != "cancelled"}
+    url = f"{market.base_url}/hz5/yourmembershipsandsubscriptions"
+    found = []
+    for sub in now:
+        if sub.status == "cancelled":
+            continue
+        expected = allowlist.expects_subscription(sub.name)
+        new = base is not None and sub.name not in running
+        if expected is True or not (new or expected is False):
+            continue
+        trial = sub.status == "free_trial"
+        charge = ""
+        if sub.next_charge or sub.amount:
+            amount = f" {sub.amount.display()}" if sub.amount else ""
+            on = f" on {sub.next_charge.isoformat()}" if sub.next_charge else ""
+            charge = f"; the first charge{amount} falls{on}" if trial else f"; next charge{amount}{on}"
+        why = "not in your baseline" if new else "not among the subscriptions your allowlist expects"
+        found.append(
+            Finding(
+                kind="trial_started" if trial else "subscription_started",
+                severity="medium",
+                subject=f"subscription:{sub.name}",
+                message=(
+                    f"{'A free trial' if trial else 'A subscription'} is running on the account: 「{sub.name}」"
+                    f"{charge} — {why}{_when(read, 'subscriptions', today)}."
+                ),
+                advice=(
+                    f"If nobody in your household started it: open {url} (メンバーシップおよび購読 / Memberships & "
+                    'Subscriptions) yourself and press 「会員登録をキャンセル」 / "Cancel subscription" before '
+                    "the first charge; a trial started by a stray tap is exactly how the story began. If it is "
+                    "wanted, run `orderwatch baseline accept subscriptions` (or list it as [[subscription]] in "
+                    "your allowlist)."
+                ),
+            )
+        )
+    return found
+
+
+def _device_findings(
+    read: SettingsRead, base: tuple[Device, ...] | None, allowlist: Allowlist, market: Marketplace, today: date
+) -> list[Finding]:
+    now = read.devices
+    if now is None:
+        return []
+    known = {(d.name, d.family) for d in (base or ())}
+    url = f"{market.base_url}/hz/mycd/digital-console/alldevices"
+    found = []
+    for dev in now:
+        expected = allowlist.expects_device(dev.name, dev.family)
+        new = base is not None and (dev.name, dev.family) not in known
+        if expected is True or not (new or expected is False):
+            continue
+        registered = f", registered {dev.registered.isoformat()}" if dev.registered else ""
+        why = "not in your baseline" if new else "not among the devices your allowlist expects"
+        found.append(
+            Finding(
+                kind="device_added",
+                severity="medium",
+                subject=f"device:{dev.name}",
+                message=(
+                    f"A device is registered to the account: 「{dev.name}」 ({dev.family}{registered}) — "
+                    f"{why}{_when(read, 'devices', today)}."
+                ),
+                advice=(
+                    f"A registered device can buy Kindle books with one tap. If you do not know it: open {url} "
+                    "(コンテンツと端末の管理 → 端末 / Content & Devices → Devices) yourself and deregister it "
+                    '(「登録の解除」 / "Deregister"); '
+                    + _SIGN_OUT_EVERYWHERE
+                    + " If it is yours, run `orderwatch baseline accept devices`."
+                ),
+            )
+        )
+    return found
+
+
+def _content_findings(
+    read: SettingsRead,
+    accepted: tuple[ContentItem, ...],
+    allowlist: Allowlist,
+    market: Marketplace,
+    since: date,
+    orders: list[Order],
+    summaries: dict[str, DigitalOrderSummary],
+) -> list[Finding]:
+    """A Kindle title bought (or taken free, which also makes an order) in the window with no order for it.
+    Loans (Kindle Unlimited, Prime Reading, rentals) come without orders and are not findings."""
+    now = read.content
+    if now is None:
+        return []
+    ordered = {i.asin for o in orders for i in o.items if i.asin}
+    ordered |= {i.asin for s in summaries.values() for i in s.items if i.asin}
+    done = {c.asin for c in accepted}
+    url = f"{market.base_url}/hz/mycd/digital-console/contentlist/booksAll/dateDsc/"
+    found = []
+    for item in now:
+        if item.acquired < since or item.how not in ("purchase", "free") or item.asin in ordered | done:
+            continue
+        if allowlist.allows_item(Item(item.title, item.asin)):
+            continue
+        found.append(
+            Finding(
+                kind="content_without_order",
+                severity="medium",
+                subject=f"content:{item.asin}",
+                message=(
+                    f"A Kindle title arrived on {item.acquired.isoformat()} with no order for it in the history: "
+                    f"「{item.title}」 ({item.asin}, {item.how})."
+                ),
+                advice=(
+                    f"Open {url} (コンテンツと端末の管理 / Content & Devices) yourself and look at the title: a gift, "
+                    "a family library share or a free book are harmless; otherwise ask for a refund "
+                    '(「返品をリクエスト」 / "Return for refund") and check Login & Security. If it is expected, '
+                    "run `orderwatch baseline accept content` or allow its ASIN in your allowlist."
+                ),
+            )
+        )
+    return found

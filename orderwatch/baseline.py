@@ -1,0 +1,280 @@
+"""The settings baseline: what the account's settings looked like when the user last agreed with them.
+
+One JSON file per account in the state folder (0600, written atomically), next to the saved session:
+
+- ``baseline``: per section, the first complete read of that page, or what the user accepted since
+  (`orderwatch baseline accept`). Findings are the differences between the latest read and this.
+- ``latest``: per section, the latest complete read and when it was made. Settings pages are read on a
+  schedule of their own (``settings_every``); between those reads a finding of the latest read stays a
+  finding (it is not "all clear" just because the page was not opened tonight).
+
+E-mail and phone are never stored as they are: a masked form to show (``t***@example.com``,
+``***-****-1234``) and a salted digest to compare. Pure data and file I/O; findings are decided in
+``orderwatch/diff.py``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from orderwatch.config import write_private
+from orderwatch.errors import UsageError
+from orderwatch.models import (
+    ContentItem,
+    Device,
+    LoginSecurity,
+    Money,
+    Subscription,
+    TwoStepMethod,
+    TwoStepSettings,
+)
+
+VERSION = 1
+# The sections a baseline keeps, in the order reports show them. "content" keeps the titles the user
+# accepted (a title with no order, bought on purpose elsewhere); its latest read is kept for the schedule.
+SECTIONS = ("login_security", "two_step", "subscriptions", "devices", "content")
+SETTINGS_PAGES = {  # section → the page kind it is read from
+    "login_security": "login-security",
+    "two_step": "two-step",
+    "subscriptions": "memberships",
+    "devices": "devices",
+    "content": "content",
+}
+# A finding kind → the section `baseline accept KIND` accepts.
+FINDING_SECTION = {
+    "email_changed": "login_security",
+    "phone_changed": "login_security",
+    "passkey_added": "login_security",
+    "two_step_disabled": "two_step",
+    "two_step_method_added": "two_step",
+    "two_step_method_removed": "two_step",
+    "subscription_started": "subscriptions",
+    "trial_started": "subscriptions",
+    "device_added": "devices",
+    "content_without_order": "content",
+}
+
+
+def mask_email(email: str) -> str:
+    """``taro@example.com`` → ``t***@example.com``."""
+    local, _, domain = email.strip().partition("@")
+    return f"{local[:1]}***@{domain}" if domain else "***"
+
+
+def mask_phone(phone: str) -> str:
+    """Any phone number → ``***-****-1234`` (its last four digits only)."""
+    digits = re.sub(r"\D", "", phone)
+    return f"***-****-{digits[-4:]}" if len(digits) >= 4 else "***"
+
+
+@dataclass(frozen=True, slots=True)
+class Masked:
+    """A private value as it may be shown, and a salted digest to compare it by. Equal by digest."""
+
+    shown: str = field(compare=False)
+    digest: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LoginState:
+    """Login & Security as the baseline keeps it: no name, the e-mail and phone masked."""
+
+    email: Masked | None
+    phone: Masked | None
+    passkeys: int
+    two_step: bool | None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "email": self.email.shown if self.email else None,
+            "phone": self.phone.shown if self.phone else None,
+            "two_step": self.two_step,
+            "passkeys": self.passkeys,
+        }
+
+
+@dataclass
+class SettingsRead:
+    """What a run knows of the account's settings, per section; None when it was never read. ``fresh``:
+    the sections read by this run (the others come from an earlier run's read, at ``read_at``)."""
+
+    login_security: LoginState | None = None
+    two_step: TwoStepSettings | None = None
+    subscriptions: tuple[Subscription, ...] | None = None
+    devices: tuple[Device, ...] | None = None
+    content: tuple[ContentItem, ...] | None = None
+    read_at: dict[str, datetime] = field(default_factory=dict)
+    fresh: set[str] = field(default_factory=set)
+
+    def section(self, name: str) -> Any:
+        return getattr(self, name)
+
+    def to_json(self) -> dict[str, object]:
+        """report.json's ``settings``: a key is null when its page was not read by this run."""
+        out: dict[str, object] = {}
+        for name in SECTIONS:
+            value = self.section(name) if name in self.fresh else None
+            out[name] = _section_json(name, value) if value is not None else None
+        out["read_at"] = {k: v.isoformat(timespec="seconds") for k, v in sorted(self.read_at.items())}
+        return out
+
+
+def _section_json(name: str, value: Any) -> object:
+    if name in ("login_security", "two_step"):
+        return value.to_json()
+    return [v.to_json() for v in value]
+
+
+# --- encoding (the file) --------------------------------------------------------------------------------
+def _masked_json(m: Masked | None) -> dict[str, str] | None:
+    return {"shown": m.shown, "digest": m.digest} if m else None
+
+
+def _masked_of(data: Any) -> Masked | None:
+    return Masked(str(data["shown"]), str(data["digest"])) if isinstance(data, dict) else None
+
+
+def encode(name: str, value: Any) -> object:
+    """A section's value as the file keeps it."""
+    if name == "login_security":
+        return {
+            "email": _masked_json(value.email),
+            "phone": _masked_json(value.phone),
+            "passkeys": value.passkeys,
+            "two_step": value.two_step,
+        }
+    return _section_json(name, value)
+
+
+def decode(name: str, data: Any) -> Any:
+    """A section's value from the file. Raises (KeyError, TypeError, ValueError) on a damaged file."""
+    if name == "login_security":
+        return LoginState(_masked_of(data["email"]), _masked_of(data["phone"]), int(data["passkeys"]), data["two_step"])
+    if name == "two_step":
+        methods = tuple(TwoStepMethod(m["kind"], m["label"], bool(m.get("preferred"))) for m in data["methods"])
+        return TwoStepSettings("", bool(data["enabled"]), methods)
+    if name == "subscriptions":
+        return tuple(
+            Subscription(s["name"], s["status"], _date(s.get("next_charge")), _money(s.get("amount"))) for s in data
+        )
+    if name == "devices":
+        return tuple(Device(d["name"], d["family"], _date(d.get("registered"))) for d in data)
+    if name == "content":
+        return tuple(ContentItem(c["title"], c["asin"], date.fromisoformat(c["acquired"]), c["how"]) for c in data)
+    raise ValueError(f"unknown section {name}")
+
+
+def _date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _money(data: dict[str, str] | None) -> Money | None:
+    return Money(Decimal(data["amount"]), data["currency"]) if data else None
+
+
+@dataclass
+class Baseline:
+    """The baseline file of one account. ``load`` → compare → ``record`` the run's reads → ``save``."""
+
+    path: Path
+    salt: str = field(default_factory=lambda: secrets.token_hex(16))
+    accepted: dict[str, tuple[datetime, Any]] = field(default_factory=dict)  # section → (since, value)
+    latest: dict[str, tuple[datetime, Any]] = field(default_factory=dict)  # section → (read at, value)
+
+    @classmethod
+    def load(cls, path: Path) -> Baseline:
+        """The baseline at ``path``; an empty one when there is none yet. A damaged file is a UsageError
+        naming it (it is never silently replaced: that would accept every change)."""
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return cls(path)
+        except OSError as exc:
+            raise UsageError(f"cannot read the settings baseline {path}: {exc.strerror}") from None
+        try:
+            data = json.loads(raw)
+            if data.get("version") != VERSION:
+                raise ValueError(f"version {data.get('version')!r}, expected {VERSION}")
+            base = cls(path, salt=str(data["salt"]))
+            for key, target in (("baseline", base.accepted), ("latest", base.latest)):
+                for name, entry in data.get(key, {}).items():
+                    if name in SECTIONS:
+                        target[name] = (datetime.fromisoformat(entry["at"]), decode(name, entry["value"]))
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise UsageError(
+                f"the settings baseline {path} is damaged ({exc.__class__.__name__}: {exc}); move it away and the "
+                "next settings read starts a new one"
+            ) from None
+        return base
+
+    def save(self) -> None:
+        data = {
+            "version": VERSION,
+            "salt": self.salt,
+            "baseline": {n: {"at": at.isoformat(), "value": encode(n, v)} for n, (at, v) in self.accepted.items()},
+            "latest": {n: {"at": at.isoformat(), "value": encode(n, v)} for n, (at, v) in self.latest.items()},
+        }
+        write_private(self.path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+
+    # --- what a run needs ---------------------------------------------------------------------------------
+    def masked(self, value: str | None, how: str) -> Masked | None:
+        if not value or not value.strip():
+            return None
+        plain = value.strip().lower() if how == "email" else re.sub(r"\D", "", value)
+        digest = hashlib.sha256(f"{self.salt}:{how}:{plain}".encode()).hexdigest()[:24]
+        return Masked(mask_email(value) if how == "email" else mask_phone(value), digest)
+
+    def login_state(self, page: LoginSecurity) -> LoginState:
+        return LoginState(
+            self.masked(page.email, "email"), self.masked(page.phone, "phone"), page.passkeys, page.two_step
+        )
+
+    def due(self, every: timedelta, now: datetime) -> bool:
+        """True when some settings page was never read, or not within ``every``."""
+        return any(name not in self.latest or now - self.latest[name][0] >= every for name in SECTIONS)
+
+    def next_due(self, every: timedelta) -> datetime | None:
+        if any(name not in self.latest for name in SECTIONS):
+            return None
+        return min(at for at, _ in self.latest.values()) + every
+
+    def with_earlier_reads(self, read: SettingsRead) -> SettingsRead:
+        """The run's reads, completed by the latest earlier read of each section it did not read."""
+        for name, (at, value) in self.latest.items():
+            if name not in read.fresh:
+                setattr(read, name, value)
+                read.read_at[name] = at
+        return read
+
+    def record(self, read: SettingsRead, initial: dict[str, Any] | None = None) -> list[str]:
+        """Keep the run's fresh reads as ``latest``; a section read for the first time also becomes the
+        baseline (``initial[section]`` instead, when the allowlist says what is expected on the first run).
+        Returns the sections that got their first baseline."""
+        started = []
+        for name in sorted(read.fresh):
+            value = read.section(name)
+            at = read.read_at[name]
+            self.latest[name] = (at, value)
+            if name not in self.accepted:
+                first = (initial or {}).get(name, value)
+                self.accepted[name] = (at, first if name != "content" else ())
+                started.append(name)
+        return started
+
+    def accept(self, sections: list[str], now: datetime) -> list[str]:
+        """Make the latest read of each section its baseline. ``content``: its titles are accepted as they
+        are (no order expected for them). Returns the sections accepted."""
+        done = []
+        for name in sections:
+            if name in self.latest:
+                self.accepted[name] = (now, self.latest[name][1])
+                done.append(name)
+        return done
