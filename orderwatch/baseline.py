@@ -151,6 +151,8 @@ def encode(name: str, value: Any) -> object:
             "passkeys": value.passkeys,
             "two_step": value.two_step,
         }
+    if name == "two_step":
+        return {**value.to_json(), "marketplace": value.marketplace}
     return _section_json(name, value)
 
 
@@ -160,7 +162,7 @@ def decode(name: str, data: Any) -> Any:
         return LoginState(_masked_of(data["email"]), _masked_of(data["phone"]), int(data["passkeys"]), data["two_step"])
     if name == "two_step":
         methods = tuple(TwoStepMethod(m["kind"], m["label"], bool(m.get("preferred"))) for m in data["methods"])
-        return TwoStepSettings("", bool(data["enabled"]), methods)
+        return TwoStepSettings(str(data.get("marketplace", "")), bool(data["enabled"]), methods)
     if name == "subscriptions":
         return tuple(
             Subscription(s["name"], s["status"], _date(s.get("next_charge")), _money(s.get("amount"))) for s in data
