@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import stat
 from dataclasses import replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,7 +14,7 @@ import pytest
 
 from orderwatch.allowlist import Allowlist, parse_allowlist
 from orderwatch.baseline import Baseline, SettingsRead, mask_email, mask_phone
-from orderwatch.diff import check_settings
+from orderwatch.diff import Finding, check_settings
 from orderwatch.errors import UsageError
 from orderwatch.marketplace import MARKETPLACES
 from orderwatch.models import (
@@ -31,7 +31,7 @@ from orderwatch.models import (
 
 JP = MARKETPLACES["co.jp"]
 TODAY = date(2026, 11, 28)
-NOW = datetime(2026, 11, 28, 3, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)
 LOGIN = LoginSecurity("co.jp", "デモ 太郎", "taro@example.com", "090-1234-5678", 1, True)
 TWO_STEP = TwoStepSettings(
     "co.jp",
@@ -54,14 +54,16 @@ def read_of(base: Baseline, **changes: object) -> SettingsRead:
     }
     values.update(changes)
     if isinstance(values["login_security"], LoginSecurity):
-        values["login_security"] = base.login_state(values["login_security"])  # type: ignore[arg-type]
+        values["login_security"] = base.login_state(values["login_security"])
     read = SettingsRead(**values)  # type: ignore[arg-type]
     read.fresh = set(values)
     read.read_at = dict.fromkeys(values, NOW)
     return read
 
 
-def findings(read: SettingsRead, base: Baseline, allowlist: Allowlist | None = None, orders: list[Order] | None = None):
+def findings(
+    read: SettingsRead, base: Baseline, allowlist: Allowlist | None = None, orders: list[Order] | None = None
+) -> list[Finding]:
     accepted = {k: v for k, (_, v) in base.accepted.items()}
     return check_settings(
         read,
