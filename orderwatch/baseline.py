@@ -41,13 +41,6 @@ VERSION = 1
 # The sections a baseline keeps, in the order reports show them. "content" keeps the titles the user
 # accepted (a title with no order, bought on purpose elsewhere); its latest read is kept for the schedule.
 SECTIONS = ("login_security", "two_step", "subscriptions", "devices", "content")
-SETTINGS_PAGES = {  # section → the page kind it is read from
-    "login_security": "login-security",
-    "two_step": "two-step",
-    "subscriptions": "memberships",
-    "devices": "devices",
-    "content": "content",
-}
 # A finding kind → the section `baseline accept KIND` accepts.
 FINDING_SECTION = {
     "email_changed": "login_security",
@@ -61,6 +54,11 @@ FINDING_SECTION = {
     "device_added": "devices",
     "content_without_order": "content",
 }
+
+
+def baseline_path(session_file: Path) -> Path:
+    """The baseline of the account whose session is saved in ``session_file`` (next to it)."""
+    return session_file.with_name(session_file.stem + ".baseline.json")
 
 
 def mask_email(email: str) -> str:

@@ -8,8 +8,10 @@ repr is masked, and they are registered with the log filter so no sink ever prin
 from __future__ import annotations
 
 import os
+import re
+from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import platformdirs
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -82,6 +84,17 @@ class Settings(BaseSettings):
         description="your mail provider's authserv-id(s) (the first word of the Authentication-Results "
         "header it adds, e.g. mx.google.com); only that header is then trusted by verify-email",
     )
+    settings_every: str = Field(
+        default="7d",
+        description="how often the settings pages (Login & Security, 2-step verification, memberships, devices, "
+        'Kindle content) are read: "7d", "1d", "12h", or "0" for every run. Orders and 1-Click are read every '
+        "run; the settings pages less often, so a nightly run stays short and looks like a person",
+    )
+    reauth: Literal["once", "never"] = Field(
+        default="once",
+        description='a settings page that asks for the password again: "once" answers it (once per run, with the '
+        'stored credentials, like a sign-in); "never" skips that page and says so',
+    )
     data_dir: Path = Field(default_factory=data_dir)
     state_dir: Path = Field(default_factory=state_dir)
 
@@ -91,6 +104,16 @@ class Settings(BaseSettings):
         if v not in ("co.jp", "com"):
             raise ValueError('must be "co.jp" or "com"')
         return v
+
+    @field_validator("settings_every")
+    @classmethod
+    def _every(cls, v: str) -> str:
+        parse_every(v)
+        return v.strip()
+
+    @property
+    def settings_interval(self) -> timedelta:
+        return parse_every(self.settings_every)
 
     @classmethod
     def settings_customise_sources(
@@ -126,6 +149,15 @@ def load_settings(**explicit: Any) -> Settings:
     except (OSError, ValueError) as exc:  # unreadable or malformed config.toml / .env
         where = config_dir() / "config.toml"
         raise UsageError(f"cannot read settings ({where} or .env): {exc.__class__.__name__}: {exc}") from None
+
+
+def parse_every(text: str) -> timedelta:
+    """ "7d" / "12h" / "0" → a timedelta. Raises ValueError with what is accepted."""
+    match = re.fullmatch(r"\s*(\d+)\s*([dh]?)\s*", str(text))
+    if match is None or (match.group(1) != "0" and not match.group(2)):
+        raise ValueError(f'{text!r} is not a duration such as "7d", "1d", "12h" or "0" (every run)')
+    n = int(match.group(1))
+    return timedelta(days=n) if match.group(2) == "d" else timedelta(hours=n)
 
 
 def private_dir(path: Path) -> Path:

@@ -288,6 +288,17 @@ def check_settings(
     return findings
 
 
+def first_baseline(read: SettingsRead, allowlist: Allowlist) -> dict[str, Any]:
+    """What a section's first baseline holds when the allowlist already says what is expected: only the
+    expected subscriptions and devices (the others stay findings until accepted). Other sections: as read."""
+    initial: dict[str, Any] = {}
+    if read.subscriptions is not None and allowlist.subscriptions:
+        initial["subscriptions"] = tuple(s for s in read.subscriptions if allowlist.expects_subscription(s.name))
+    if read.devices is not None and allowlist.devices:
+        initial["devices"] = tuple(d for d in read.devices if allowlist.expects_device(d.name, d.family))
+    return initial
+
+
 def _login_findings(read: SettingsRead, base: LoginState | None, market: Marketplace, today: date) -> list[Finding]:
     now = read.login_security
     if now is None or base is None:
@@ -417,7 +428,9 @@ def _subscription_findings(
             continue
         expected = allowlist.expects_subscription(sub.name)
         new = base is not None and sub.name not in running
-        if expected is True or not (new or expected is False):
+        # the allowlist decides alone only before the first baseline (which then leaves out what it does not
+        # expect): after that, the baseline does, so `baseline accept` silences it
+        if expected is True or not (new or (base is None and expected is False)):
             continue
         trial = sub.status == "free_trial"
         charge = ""
@@ -459,7 +472,7 @@ def _device_findings(
     for dev in now:
         expected = allowlist.expects_device(dev.name, dev.family)
         new = base is not None and (dev.name, dev.family) not in known
-        if expected is True or not (new or expected is False):
+        if expected is True or not (new or (base is None and expected is False)):
             continue
         registered = f", registered {dev.registered.isoformat()}" if dev.registered else ""
         why = "not in your baseline" if new else "not among the devices your allowlist expects"

@@ -8,7 +8,8 @@
         ├── SignInFailedError        the site refused what we sent (wrong TOTP code, wrong password)
         ├── GuardBlockedError        a sign-in step was answered with a request the guard refused
         ├── SiteUnreachableError     network error, timeout, HTTP error from the site
-        └── OverLimitError           a page larger than the size limit, a history longer than the page limit
+        ├── OverLimitError           a page larger than the size limit, a history longer than the page limit
+        └── ReauthError              a settings page asked for the password again and could not be answered
 
 Messages never contain secrets: callers pass page names, field names and reasons, not values
 typed into the site.
@@ -108,6 +109,19 @@ class OverLimitError(CheckIncomplete):
     pages than it follows (``history_too_long``). The page is unread; the run goes on with the others."""
 
     reason = "over_limit"
+
+    def __init__(self, reason: str, message: str, **meta: Any) -> None:
+        super().__init__(message, **meta)
+        self.reason = reason
+
+
+class ReauthError(CheckIncomplete):
+    """Raised when a sensitive settings page (Login & Security, 2-step verification) asked for the password
+    again and the run could not answer: ``reauth = "never"``, already answered once this run, the sign-in
+    cool-down, or the re-authentication itself stopped (a CAPTCHA, a wrong password). Only that page is
+    unread; the run goes on. ``reason`` names which."""
+
+    reason = "reauth_needed"
 
     def __init__(self, reason: str, message: str, **meta: Any) -> None:
         super().__init__(message, **meta)

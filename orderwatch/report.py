@@ -8,6 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from orderwatch.baseline import SettingsRead
 from orderwatch.diff import Finding
 from orderwatch.models import DigitalOrderSummary, OneClickSettings, Order, PageCapture
 
@@ -93,6 +94,8 @@ class Report:
     signed_in: Literal["reused_session", "signed_in", "not_signed_in"] = "not_signed_in"
     guard_blocked: list[dict[str, str]] = field(default_factory=list)
     captures: list[PageCapture] = field(default_factory=list)  # pages read (screenshots for the HTML report)
+    settings: SettingsRead | None = None  # the settings as last read (this run's reads in ``settings.fresh``)
+    settings_next: datetime | None = None  # when the settings pages are read next (None: read this run)
 
     @property
     def incomplete(self) -> bool:
@@ -144,6 +147,7 @@ def to_json(report: Report) -> dict[str, Any]:
         "findings": [f.to_json() for f in report.findings],
         "orders": [_order_json(o, report.summaries.get(o.order_id)) for o in report.orders],
         "one_click": {"enabled": report.one_click.enabled} if report.one_click else None,
+        "settings": report.settings.to_json() if report.settings is not None else None,
         "pages_read": report.pages_read,
         "guard_blocked": report.guard_blocked,
     }

@@ -238,3 +238,15 @@ def test_settings_are_due_on_their_own_schedule(base: Baseline) -> None:
 def test_masks() -> None:
     assert mask_email("taro@example.com") == "t***@example.com"
     assert mask_phone("+81 90-1234-5678") == "***-****-5678"
+
+
+def test_an_unexpected_subscription_stays_a_finding_after_the_first_read_until_accepted(tmp_path: Path) -> None:
+    from orderwatch.diff import first_baseline
+
+    b = Baseline(tmp_path / "baseline.json")
+    allow = parse_allowlist('[[subscription]]\nname_pattern = "^Amazonプライム"\n', tmp_path / "a.toml")
+    first = read_of(b, subscriptions=(PRIME, MUSIC))
+    b.record(first, initial=first_baseline(first, allow))
+    assert [f.kind for f in findings(read_of(b, subscriptions=(PRIME, MUSIC)), b, allow)] == ["trial_started"]
+    b.accept(["subscriptions"], NOW)
+    assert findings(read_of(b, subscriptions=(PRIME, MUSIC)), b, allow) == []
