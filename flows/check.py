@@ -23,24 +23,43 @@ from loguru import logger
 from playwright.sync_api import Browser
 from playwright.sync_api import Error as PlaywrightError
 
+from bots.pages import CONTENT, DEVICES, LOGIN_SECURITY, MEMBERSHIPS, TWO_STEP, Captured
 from flows.session import AccountSession, CheckTarget
 from orderwatch.allowlist import Allowlist
-from orderwatch.diff import attempted_actions, check_one_click, credentials_form_finding, find_unexpected_orders
+from orderwatch.baseline import PAGE_KINDS, Baseline, SettingsRead, baseline_path
+from orderwatch.diff import (
+    attempted_actions,
+    check_one_click,
+    check_settings,
+    credentials_form_finding,
+    find_unexpected_orders,
+)
 from orderwatch.errors import (
     CheckIncomplete,
     GuardBlockedError,
     OverLimitError,
     PageChangedError,
+    ReauthError,
     SiteUnreachableError,
 )
-from orderwatch.models import DigitalOrderSummary, Order, OrderHistoryPage
-from orderwatch.parsers import parse_one_click, parse_order_history, parse_order_summary
+from orderwatch.models import ContentItem, DigitalOrderSummary, Order, OrderHistoryPage
+from orderwatch.parsers import (
+    console_csrf_token,
+    parse_content,
+    parse_devices,
+    parse_login_security,
+    parse_one_click,
+    parse_order_history,
+    parse_order_summary,
+    parse_subscriptions,
+    parse_two_step,
+)
 from orderwatch.parsers.order_summary import is_order_not_found
 from orderwatch.report import Report, UnreadPage
 
 MAX_HISTORY_PAGES = 30
 # Failures of one page: the page is recorded as unread and the run goes on with the next one.
-PAGE_ERRORS = (PageChangedError, SiteUnreachableError, GuardBlockedError, OverLimitError)
+PAGE_ERRORS = (PageChangedError, SiteUnreachableError, GuardBlockedError, OverLimitError, ReauthError)
 T = TypeVar("T")
 
 
@@ -54,9 +73,14 @@ def run_check(
     progress: Callable[[str], None] | None = None,
     screenshots: bool = False,
     keep_html: bool = False,
+    baseline: Baseline | None = None,
 ) -> Report:
     """Run the whole check in a fresh context of ``browser``. Never raises CheckIncomplete: the
-    report's ``unread`` pages and ``error`` carry it, and its status says what the exit code is."""
+    report's ``unread`` pages and ``error`` carry it, and its status says what the exit code is.
+
+    ``baseline``: the account's settings baseline; the settings pages are read when ``target.settings``,
+    and the findings compare the latest read of each (this run's, or the last one before) with it. The
+    caller records this run's reads in it (``report.settings.fresh``) and saves it."""
     today = target.today or datetime.now(ZoneInfo(target.market.timezone)).date()
     since = today - timedelta(days=target.window_days)
     report = Report(target.market.code, target.base_url, today, since, datetime.now().astimezone())
@@ -64,6 +88,8 @@ def run_check(
         browser, target, run_dir, trace=trace, progress=progress, screenshots=screenshots, keep_html=keep_html
     )
     history_read = False
+    base = baseline if baseline is not None else Baseline(baseline_path(target.session_file))
+    fresh = SettingsRead()
     try:
         history_read = _read_orders(session, report, since)
         digital = [o for o in report.orders if o.is_digital and not o.cancelled]
@@ -80,6 +106,9 @@ def run_check(
         url = session.pages.one_click_url()
         report.one_click = _attempt(report, "one-click", url, lambda: session.read("one-click", url, parse_one_click))
         session.save_session()
+        if target.settings:
+            _read_settings(session, report, fresh, base, since)
+            session.save_session()
     except CheckIncomplete as exc:  # sign-in needs a person, a refused sign-in: no later page can be read
         logger.error("check stopped: {}", exc.message)
         report.error = {"reason": reason_of(exc), "message": exc.message}
@@ -88,7 +117,7 @@ def run_check(
         logger.error("browser error: {}", first_line)
         report.error = {"reason": "browser_error", "message": f"the browser failed during the check: {first_line}"}
     finally:
-        _mark_not_reached(report, session, history_read)
+        _mark_not_reached(report, session, history_read, target.settings, fresh)
         report.signed_in, report.pages_read, report.captures = session.signed_in, session.pages_read, session.captures
         report.guard_blocked = [e.to_json() for e in session.guard.blocked]
         unread_summaries = frozenset(u.order_id for u in report.unread if u.kind == "order-summary" and u.order_id)
@@ -98,6 +127,19 @@ def run_check(
         )
         if report.one_click is not None:
             report.findings += check_one_click(report.one_click, allowlist, target.market)
+        if fresh.fresh or base.latest:
+            report.settings = base.with_earlier_reads(fresh)
+            report.findings += check_settings(
+                report.settings,
+                {name: value for name, (_, value) in base.accepted.items()},
+                allowlist,
+                target.market,
+                today,
+                since=since,
+                orders=report.orders,
+                summaries=report.summaries,
+                history_complete=not report.history_unread,
+            )
         report.findings += attempted_actions(report.guard_blocked)
         report.finished_at = datetime.now().astimezone()
         session.close()
@@ -137,10 +179,16 @@ def _attempt(report: Report, kind: str, url: str, read: Callable[[], T], *, orde
         raise
 
 
-def _mark_not_reached(report: Report, session: AccountSession, history_read: bool) -> None:
+def _mark_not_reached(
+    report: Report, session: AccountSession, history_read: bool, settings: bool, fresh: SettingsRead
+) -> None:
     """Name the pages the run meant to read but never tried because it stopped early."""
     tried = {(u.kind, u.order_id) for u in report.unread}
     message = "not read: the run stopped before this page"
+    for section, (kind, path) in SETTINGS_PAGES.items():
+        if settings and section not in fresh.fresh and (kind, None) not in tried:
+            url = session.pages.settings_url(path)
+            report.mark_unread(UnreadPage(kind, url, "not_reached", message))
     if not history_read and not any(kind == "order-history" for kind, _ in tried):
         url = session.pages.order_history_url(_time_filter((report.today - report.since).days))
         report.mark_unread(UnreadPage("order-history", url, "not_reached", message))
@@ -152,6 +200,109 @@ def _mark_not_reached(report: Report, session: AccountSession, history_read: boo
             report.mark_unread(UnreadPage("order-summary", url, "not_reached", message, oid))
     if report.one_click is None and ("one-click", None) not in tried:
         report.mark_unread(UnreadPage("one-click", session.pages.one_click_url(), "not_reached", message))
+
+
+# --- settings pages (issue 11) ---------------------------------------------------------------------------
+# section → (page kind, path). Login & Security and 2-step verification may ask for the password again
+# (AccountSession._reauth); devices and content load their lists through the console's data request.
+SETTINGS_PAGES = {
+    section: (PAGE_KINDS[section], path)
+    for section, path in (
+        ("login_security", LOGIN_SECURITY),
+        ("two_step", TWO_STEP),
+        ("subscriptions", MEMBERSHIPS),
+        ("devices", DEVICES),
+        ("content", CONTENT),
+    )
+}
+CONTENT_BATCH = 50  # titles per console request (newest first)
+MAX_CONTENT_BATCHES = 10
+
+
+def _read_settings(session: AccountSession, report: Report, read: SettingsRead, base: Baseline, since: date) -> None:
+    """Read every settings page into ``read``; a page that cannot be read is recorded unread and the next
+    one is tried (a page that asks for a person or the password again stops that page only)."""
+
+    def keep(section: str, value: object) -> None:
+        if value is not None:
+            setattr(read, section, value)
+            read.fresh.add(section)
+            read.read_at[section] = datetime.now().astimezone()
+
+    def page(section: str, parse: Callable[[str, str], T]) -> T | None:
+        kind, path = SETTINGS_PAGES[section]
+        url = session.pages.settings_url(path)
+        return _attempt(report, kind, url, lambda: session.read(kind, url, parse))
+
+    login = page("login_security", parse_login_security)
+    keep("login_security", base.login_state(login) if login is not None else None)
+    keep("two_step", page("two_step", parse_two_step))
+    keep("subscriptions", page("subscriptions", parse_subscriptions))
+    devices_url = session.pages.settings_url(DEVICES)
+    devices = _attempt(
+        report,
+        "devices",
+        devices_url,
+        lambda: _console(
+            session, "devices", DEVICES, "GetDevicesOverview", {"surfaceType": "LargeDesktop"}, parse_devices
+        )[0],
+    )
+    keep("devices", devices)
+    content_url = session.pages.settings_url(CONTENT)
+    keep("content", _attempt(report, "content", content_url, partial(_read_content, session, since)))
+
+
+def _console(
+    session: AccountSession,
+    kind: str,
+    path: str,
+    activity: str,
+    activity_input: dict[str, object],
+    parse: Callable[[str, str], T],
+    page: Captured | None = None,
+) -> tuple[T, Captured]:
+    """Open a digital-console page (scripts off: it shows no list), then ask its data endpoint for the list
+    as the page itself would, and parse the answer. Returns the parsed answer and the console page."""
+    if page is None:
+        session.progress(f"{kind} {path}")
+        page = session.get(session.pages.settings_url(path))
+    try:
+        token = console_csrf_token(page.html)
+    except PageChangedError as exc:
+        exc.snapshot = session.snapshot(kind, page)
+        raise
+    mark = len(session.guard.blocked)
+    answer = session.pages.console_request(activity, activity_input, token)
+    if len(session.guard.blocked) > mark:
+        event = session.guard.blocked[-1]
+        raise GuardBlockedError(f"the {activity} request was refused by the guard ({event.reason})", url=answer.url)
+    return session.parse(kind, answer, parse), page
+
+
+def _read_content(session: AccountSession, since: date) -> tuple[ContentItem, ...]:
+    """The Kindle titles acquired since ``since``, newest first, batch by batch until one reaches past it."""
+    items: list[ContentItem] = []
+    page: Captured | None = None
+    for batch in range(MAX_CONTENT_BATCHES):
+        activity_input: dict[str, object] = {
+            "contentType": "Ebook",
+            "contentCategoryReference": "booksAll",
+            "itemStatusList": ["Active"],
+            "sortOrder": "DESCENDING",
+            "sortIndex": "DATE",
+            "startIndex": batch * CONTENT_BATCH,
+            "batchSize": CONTENT_BATCH,
+        }
+        result, page = _console(
+            session, "content", CONTENT, "GetContentOwnershipData", activity_input, parse_content, page
+        )
+        items += [i for i in result.items if i.acquired >= since]
+        if not result.has_more or not result.items or min(i.acquired for i in result.items) < since:
+            return tuple(items)
+    raise OverLimitError(
+        "history_too_long",
+        f"the Kindle content list did not reach {since.isoformat()} within {MAX_CONTENT_BATCHES} batches",
+    )
 
 
 def _time_filter(window_days: int) -> str:

@@ -1,7 +1,9 @@
 """Look order numbers from a mail up in the account, with the same session and guard as the check.
 
 Digital orders (D01-…): the order summary by id. Physical orders: the order history around the
-mail's date. Never a URL from the mail: every address is built here from the marketplace's own.
+mail's date. Then the Message Center (/gp/message), whose entries tell whether the site itself sent the
+same message; a Message Center that cannot be read is recorded with its reason and keeps the orders.
+Never a URL from the mail: every address is built here from the marketplace's own.
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ from loguru import logger
 from playwright.sync_api import Browser
 from playwright.sync_api import Error as PlaywrightError
 
-from flows.check import history_pages, read_digital_summary, reason_of
+from bots.pages import MESSAGE_CENTER
+from flows.check import PAGE_ERRORS, history_pages, read_digital_summary, reason_of
 from flows.session import AccountSession, CheckTarget
 from orderwatch.errors import CheckIncomplete
-from orderwatch.mail.verdict import OrderLookup
+from orderwatch.mail.verdict import MessageCenterRead, OrderLookup
 from orderwatch.models import Order
+from orderwatch.parsers import parse_message_center
 
 LOOK_BACK = timedelta(days=60)  # an order mail arrives within days of the order
 
@@ -28,6 +32,9 @@ class LookupOutcome:
     error: dict[str, str] | None = None
     signed_in: str = "not_signed_in"
     guard_blocked: list[dict[str, str]] = field(default_factory=list)
+    message_center: MessageCenterRead = field(
+        default_factory=lambda: MessageCenterRead(None, "the lookup did not reach the Message Center")
+    )
 
 
 def look_up_orders(
@@ -42,13 +49,16 @@ def look_up_orders(
         physical = [o for o in order_ids if not o.startswith("D")]
         if physical:
             found |= _physical(session, physical, mail_date or date.today())
+        outcome.message_center = _message_center(session)
         session.save_session()
     except CheckIncomplete as exc:
         logger.error("lookup incomplete: {}", exc.message)
         outcome.error = {"reason": reason_of(exc), "message": exc.message}
+        outcome.message_center = MessageCenterRead(None, f"the account lookup stopped first ({reason_of(exc)})")
     except PlaywrightError as exc:
         first_line = (str(exc).splitlines() or [exc.__class__.__name__])[0]
         outcome.error = {"reason": "browser_error", "message": f"the browser failed during the lookup: {first_line}"}
+        outcome.message_center = MessageCenterRead(None, "the account lookup stopped first (browser_error)")
     finally:
         outcome.signed_in = session.signed_in
         outcome.guard_blocked = [e.to_json() for e in session.guard.blocked]
@@ -60,6 +70,22 @@ def look_up_orders(
         else:
             outcome.lookups.append(OrderLookup(oid, None))
     return outcome
+
+
+def _message_center(session: AccountSession) -> MessageCenterRead:
+    """The Message Center's entries, through the same session and guard, at the marketplace's own address.
+    A page that cannot be read (layout drift, no answer, refused) is recorded with its reason; a stop no
+    page could get past (sign-in needs a person) is raised like any other."""
+    url = session.pages.settings_url(MESSAGE_CENTER)
+    try:
+        entries = session.read("message-center", url, parse_message_center)
+    except CheckIncomplete as exc:
+        if not isinstance(exc, PAGE_ERRORS) or exc.meta.get("during_sign_in"):
+            raise
+        logger.warning("Message Center not read: {}", exc.message)
+        return MessageCenterRead(None, f"the page could not be read ({exc.reason}: {exc.message})")
+    logger.info("Message Center: {} messages", len(entries))
+    return MessageCenterRead(entries)
 
 
 def _digital(session: AccountSession, order_id: str) -> Order | None:

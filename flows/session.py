@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from loguru import logger
 from playwright.sync_api import Browser
@@ -24,6 +24,7 @@ from orderwatch.errors import (
     CheckIncomplete,
     HumanNeededError,
     PageChangedError,
+    ReauthError,
     SignInFailedError,
     SiteUnreachableError,
 )
@@ -53,6 +54,8 @@ class CheckTarget:
     retry_backoff_s: float = 2.0  # a failed page load is tried twice more, after this and twice this
     force_sign_in: bool = False  # sign in even during the cool-down after a failed sign-in
     max_summaries: int = 25  # digital order summaries read in one run, at most (the rest are named as unread)
+    settings: bool = False  # read the settings pages this run (the CLI decides: settings_every, --settings)
+    reauth: Literal["once", "never"] = "once"  # answer a settings page's password request once per run, or never
 
 
 class AccountSession:
@@ -103,6 +106,7 @@ class AccountSession:
         self.signed_in: SignedIn = "not_signed_in"
         self.pages_read: list[str] = []
         self._sign_in_attempted = False  # at most one automatic sign-in per run, whatever its outcome
+        self._reauth_attempted = False  # at most one re-authentication per run, whatever its outcome
 
     def __enter__(self) -> AccountSession:
         return self
@@ -149,9 +153,11 @@ class AccountSession:
             return cap
         if state in HUMAN_ONLY:  # a CAPTCHA or lock mid-run: no sign-in would get past it
             raise HumanNeededError(state.value, ADVICE[state])
+        if is_reauth(cap.url):
+            return self._reauth(cap, url)
         if self._sign_in_attempted:
             raise HumanNeededError(state.value, "The site asked to sign in again within one run; stopping.")
-        cooldown = SignInCooldown(self.target.session_file.with_name(self.target.session_file.stem + ".cooldown.json"))
+        cooldown = self._cooldown()
         active = cooldown.active_until()
         if active is not None and not self.target.force_sign_in:
             until, reason = active
@@ -185,6 +191,57 @@ class AccountSession:
         if classify_signin(cap.url, cap.html) is not SignInState.SIGNED_IN:
             raise HumanNeededError("session_not_kept", "Signed in, but the site asked to sign in again.")
         return cap
+
+    def _cooldown(self) -> SignInCooldown:
+        return SignInCooldown(self.target.session_file.with_name(self.target.session_file.stem + ".cooldown.json"))
+
+    def _reauth(self, cap: Captured, url: str) -> Captured:
+        """A sensitive page asked for the password again although the session is valid. Answered at most once
+        per run with the stored credentials, counted like a sign-in (a failure starts the cool-down, and the
+        cool-down is respected). Whatever stops it stops this page only (ReauthError), never the run."""
+        page = urlsplit(url).path
+        if self.target.reauth == "never":
+            raise ReauthError(
+                "reauth_skipped",
+                f'{page} asked for the password again; reauth = "never" in config.toml, so it is skipped',
+                url=url,
+            )
+        if self._reauth_attempted:
+            raise ReauthError(
+                "reauth_again", f"{page} asked for the password again, after this run answered once", url=url
+            )
+        cooldown = self._cooldown()
+        active = cooldown.active_until()
+        if active is not None and not self.target.force_sign_in:
+            until, reason = active
+            raise ReauthError(
+                "sign_in_cooldown",
+                f"{page} asked for the password again; the last automatic sign-in failed ({reason}), so none is "
+                f"tried before {until.isoformat(timespec='minutes')}",
+                url=url,
+            )
+        logger.info("{} asks for the password again: re-authenticating (once)", page)
+        self.progress("re-authenticating")
+        if self._tracing:
+            self._save_trace_chunk()
+        self._reauth_attempted = True
+        try:
+            self._sign_in(cap.url)
+        except (SignInFailedError, HumanNeededError) as exc:
+            if exc.state != "credentials_missing":
+                cooldown.start(exc.state)
+            raise ReauthError(exc.state, f"re-authentication for {page} stopped: {exc.message}", url=url) from None
+        except CheckIncomplete as exc:
+            raise ReauthError(exc.reason, f"re-authentication for {page} stopped: {exc.message}", url=url) from None
+        finally:
+            if self._tracing:
+                self._start_trace_chunk()
+        cooldown.clear()
+        self.save_session()
+        again = self.pages.open(url)
+        if classify_signin(again.url, again.html) is not SignInState.SIGNED_IN:
+            raise ReauthError("session_not_kept", f"re-authenticated, but {page} asked for the password again", url=url)
+        return again
 
     def _sign_in(self, where: str) -> None:
         """Sign in, once, in a context of its own, also without scripts: a sign-in page's scripts could send
@@ -270,6 +327,14 @@ class AccountSession:
 
     def save_session(self) -> None:
         write_private(self.target.session_file, json.dumps(self.context.storage_state()))
+
+
+def is_reauth(url: str) -> bool:
+    """True for the site's "enter your password again" page: a sign-in page asked with a zero maximum
+    authentication age (``openid.pape.max_auth_age=0``), which a valid session still gets on sensitive pages
+    (reference/account-pages.md)."""
+    query = parse_qs(urlsplit(url).query)
+    return urlsplit(url).path.startswith("/ap/") and query.get("openid.pape.max_auth_age") == ["0"]
 
 
 def _without_secrets(cookies: list[Any], guard: RequestGuard) -> list[Any]:

@@ -41,6 +41,13 @@ VERSION = 1
 # The sections a baseline keeps, in the order reports show them. "content" keeps the titles the user
 # accepted (a title with no order, bought on purpose elsewhere); its latest read is kept for the schedule.
 SECTIONS = ("login_security", "two_step", "subscriptions", "devices", "content")
+PAGE_KINDS = {  # section → the kind of the page it is read from (in reports, snapshots, unread pages)
+    "login_security": "login-security",
+    "two_step": "two-step",
+    "subscriptions": "memberships",
+    "devices": "devices",
+    "content": "content",
+}
 # A finding kind → the section `baseline accept KIND` accepts.
 FINDING_SECTION = {
     "email_changed": "login_security",
@@ -278,3 +285,87 @@ class Baseline:
                 self.accepted[name] = (now, self.latest[name][1])
                 done.append(name)
         return done
+
+
+# --- showing it (`orderwatch baseline show`, and before `accept`) ------------------------------------------
+SECTION_TITLES = {
+    "login_security": "Login & Security (ログインとセキュリティ)",
+    "two_step": "2-step verification (2段階認証)",
+    "subscriptions": "Memberships & subscriptions (メンバーシップおよび購読)",
+    "devices": "Devices (端末)",
+    "content": "Kindle content accepted without an order (コンテンツ)",
+}
+
+
+def section_lines(name: str, value: Any) -> list[str]:
+    """One line per fact of a section, as a person reads it (e-mail and phone masked)."""
+    if value is None:
+        return ["(not read yet)"]
+    if name == "login_security":
+        return [
+            f"e-mail: {value.email.shown if value.email else '-'}",
+            f"mobile phone: {value.phone.shown if value.phone else 'none'}",
+            f"passkeys: {value.passkeys}",
+            f"2-step verification: {_on_off(value.two_step)}",
+        ]
+    if name == "two_step":
+        methods = [
+            f"method: {m.label} ({m.kind.replace('_', ' ')}){' — preferred' if m.preferred else ''}"
+            for m in value.methods
+        ]
+        return [f"2-step verification: {_on_off(value.enabled)}", *methods]
+    if name == "subscriptions":
+        return [_subscription_line(s) for s in value] or ["(none)"]
+    if name == "devices":
+        return [
+            f"{d.name} ({d.family}{', registered ' + d.registered.isoformat() if d.registered else ''})" for d in value
+        ] or ["(none)"]
+    return [f"{c.title} ({c.asin}, {c.acquired.isoformat()}, {c.how})" for c in value] or ["(none)"]
+
+
+def _on_off(value: bool | None) -> str:
+    return "unknown" if value is None else "on" if value else "OFF"
+
+
+def _subscription_line(s: Subscription) -> str:
+    status = {"free_trial": "free trial", "active": "active", "cancelled": "cancelled"}.get(s.status, s.status)
+    extra = ""
+    if s.next_charge or s.amount:
+        amount = s.amount.display() if s.amount else ""
+        extra = f", next charge {amount} {s.next_charge.isoformat() if s.next_charge else ''}".rstrip()
+    return f"{s.name}: {status}{extra}"
+
+
+def changes(base: Baseline, name: str) -> tuple[list[str], list[str]]:
+    """(lines only in the baseline, lines only in the latest read) of a section; content: the titles read
+    in the window (accepting them means no order is expected for them)."""
+    latest = base.latest.get(name, (None, None))[1]
+    if name == "content":
+        accepted = {c.asin for c in (base.accepted.get(name, (None, ()))[1] or ())}
+        titles = [c for c in latest or () if c.asin not in accepted]
+        return [], section_lines(name, tuple(titles)) if titles else []
+    old = section_lines(name, base.accepted[name][1]) if name in base.accepted else []
+    new = section_lines(name, latest) if latest is not None else []
+    return [x for x in old if x not in new], [x for x in new if x not in old]
+
+
+def render(base: Baseline, sections: tuple[str, ...] = SECTIONS) -> str:
+    """The baseline and, under each section, what the latest read changed (``-`` gone, ``+`` new)."""
+    out = [f"Settings baseline: {base.path}"]
+    for name in sections:
+        out.append("")
+        out.append(SECTION_TITLES[name])
+        if name not in base.latest and name not in base.accepted:
+            out.append("  (never read: the next settings read starts it)")
+            continue
+        if name in base.accepted:
+            since, value = base.accepted[name]
+            out.append(f"  baseline since {since.date().isoformat()}:")
+            out += [f"    {line}" for line in section_lines(name, value)]
+        if name in base.latest:
+            out.append(f"  latest read {base.latest[name][0].date().isoformat()}")
+        gone, new = changes(base, name)
+        if not gone and not new:
+            out.append("  no change")
+        out += [f"  - {line}" for line in gone] + [f"  + {line}" for line in new]
+    return "\n".join(out) + "\n"

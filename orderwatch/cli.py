@@ -6,7 +6,8 @@ from __future__ import annotations
 import ipaddress
 import json
 import sys
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
@@ -138,9 +139,12 @@ def demo(
     """Run the full check against a local replay of a demo amazon.co.jp account.
 
     Starts the replay site on 127.0.0.1, signs in with the demo credentials (e-mail, password, TOTP),
-    reads the order history, the digital order summaries and the 1-Click page, and compares them with
-    the demo allowlist (recordings/demo-jp/allowlist.toml). The demo account holds a Kindle novel bought
-    yesterday with 1-Click, which the allowlist does not expect, and 1-Click is on: exit code 1.
+    reads the order history, the digital order summaries and the 1-Click page, and — on the first run
+    and then every settings_every — Login & Security, 2-step verification, memberships, devices and
+    Kindle content; it compares them with the demo allowlist (recordings/demo-jp/allowlist.toml) and a
+    settings baseline from a week ago. The demo account holds a Kindle novel bought yesterday with
+    1-Click, which the allowlist does not expect, 1-Click is on, an Amazon Music Unlimited free trial
+    started three days ago and a new Android app was registered two days ago: exit code 1.
     Nothing leaves this computer.
     """
     from orderwatch.allowlist import load_allowlist
@@ -155,6 +159,8 @@ def demo(
     today = as_of.date() if as_of else None
     with ReplaySite(as_of=today) as site:
         target = demo_target(settings, site, force_sign_in)
+        assert site.as_of is not None
+        seed_demo_baseline(target.session_file, site.account, site.as_of)
         opts = run_options(
             settings,
             ctx,
@@ -191,6 +197,12 @@ def demo(
     help="Allowlist TOML (default: allowlist.toml in the config folder).",
 )
 @click.option("--window-days", type=click.IntRange(1, 366), help="How many days of orders to read (default 30).")
+@click.option(
+    "--settings",
+    "force_settings",
+    is_flag=True,
+    help="Read the settings pages this run, whatever settings_every says (default: every 7 days).",
+)
 @click.option("--headed", is_flag=True, help="Show the browser window.")
 @click.option("--browser", type=click.Path(dir_okay=False, path_type=Path), help="Chromium executable to use.")
 @click.pass_context
@@ -203,16 +215,25 @@ def check(
     marketplace: str | None,
     allowlist: Path | None,
     window_days: int | None,
+    force_settings: bool,
     headed: bool,
     browser: Path | None,
     trace: bool,
     force_sign_in: bool,
 ) -> None:
-    """Check your account: recent orders (digital first), and the 1-Click setting, against your allowlist.
+    """Check your account: recent orders (digital first) and the 1-Click setting every run; Login &
+    Security, 2-step verification, memberships and trials, devices and Kindle content every
+    settings_every (7 days by default, --settings forces them) — against your allowlist and your settings
+    baseline.
+
+    Settings pages are read less often on purpose: a nightly run stays short and looks like a person, and
+    two of them ask for the password again. Between reads, a settings finding stays a finding until you
+    run `orderwatch baseline accept`.
 
     Credentials come from ORDERWATCH_EMAIL, ORDERWATCH_PASSWORD and ORDERWATCH_TOTP_SECRET (environment
-    or .env); they are needed only when the saved session has expired. Reports are saved under the
-    data folder's runs/; quiet and exit 0 when all is as expected.
+    or .env); they are needed only when the saved session has expired (or a settings page asks for the
+    password again). Reports are saved under the data folder's runs/; quiet and exit 0 when all is as
+    expected.
     """
     from orderwatch.allowlist import load_allowlist
     from orderwatch.config import load_settings
@@ -236,6 +257,7 @@ def check(
         report_md=report_md,
         report_html=report_html,
         trace=trace,
+        force_settings=force_settings,
     )
     ctx.exit(_run(ctx, target, rules, opts))
 
@@ -253,6 +275,7 @@ def run_options(settings: Settings, ctx: click.Context, *, demo: bool, loopback:
         "notify": () if demo else settings.notify,
         "notify_incomplete_after": settings.notify_incomplete_after,
         "keep_days": settings.history_keep_days,
+        "settings_every": settings.settings_interval,
     }
     return RunOptions(**(options | extra))
 
@@ -277,7 +300,45 @@ def demo_target(settings: Settings, site: Any, force_sign_in: bool = False) -> C
         retry_backoff_s=settings.retry_backoff_s,
         force_sign_in=force_sign_in,
         max_summaries=settings.max_summaries,
+        reauth=settings.reauth,
     )
+
+
+def seed_demo_baseline(session_file: Path, account: Any, as_of: date) -> None:
+    """The demo account's settings as they were a week ago, as its baseline (once: a baseline the demo user
+    has since accepted or extended is kept): the same login and 2-step verification, the subscriptions and
+    devices it had then. What started since — the Music Unlimited trial, the new Android app — is news."""
+    from orderwatch.baseline import Baseline, baseline_path
+    from orderwatch.models import Device, LoginSecurity, Money, Subscription, TwoStepMethod, TwoStepSettings
+
+    path = baseline_path(session_file)
+    if path.exists():
+        return
+    week_ago = as_of - timedelta(days=7)
+    at = datetime.combine(week_ago, time(3, 30)).astimezone()
+    base = Baseline(path)
+    login = LoginSecurity(
+        "co.jp", account.name, account.email, account.phone, account.passkeys, account.two_step_enabled
+    )
+    methods = tuple(TwoStepMethod(m.kind, m.label, m.preferred) for m in account.two_step_methods)
+    base.accepted = {
+        "login_security": (at, base.login_state(login)),
+        "two_step": (at, TwoStepSettings("co.jp", account.two_step_enabled, methods)),
+        "subscriptions": (
+            at,
+            tuple(
+                Subscription(s.name, s.status, s.next_charge, Money(Decimal(s.amount), "JPY"))
+                for s in account.subscriptions
+                if s.started <= week_ago
+            ),
+        ),
+        "devices": (
+            at,
+            tuple(Device(d.name, d.family, d.registered) for d in account.devices if d.registered <= week_ago),
+        ),
+        "content": (at, ()),
+    }
+    base.save()
 
 
 def account_target(
@@ -328,6 +389,7 @@ def account_target(
         retry_backoff_s=settings.retry_backoff_s,
         force_sign_in=force_sign_in,
         max_summaries=settings.max_summaries,
+        reauth=settings.reauth,
     )
     return target, loopback
 
@@ -373,7 +435,15 @@ def _run(ctx: click.Context, target: CheckTarget, allowlist: Any, opts: RunOptio
     "--page",
     "kind",
     required=True,
-    type=click.Choice(["order-history", "order-summary", "one-click"]),
+    type=click.Choice(
+        [
+            "order-history",
+            "order-summary",
+            "one-click",
+            "message-center",
+            *("login-security", "two-step", "memberships", "devices", "content"),  # account settings (issue 11)
+        ]
+    ),
     help="Which page the files are.",
 )
 @click.option(
@@ -419,6 +489,22 @@ def parse(files: tuple[Path, ...], kind: str, marketplace: str) -> None:
                     "payments": [p.to_json() for p in s.payments],
                 }
                 out |= {"marketplace": s.marketplace, "template": s.template, "orders": [order], "declared_count": None}
+            elif kind == "message-center":  # issue 11: the Message Center's messages (verify-email reads them)
+                from selectolax.lexbor import LexborHTMLParser
+
+                from orderwatch.parsers import parse_message_center
+                from orderwatch.parsers.detect import detect_marketplace
+
+                messages = parse_message_center(html, marketplace)
+                auto = marketplace == "auto"
+                out |= {
+                    "marketplace": detect_marketplace(LexborHTMLParser(html), html) if auto else marketplace,
+                    "orders": [],
+                    "declared_count": None,
+                    "messages": [m.to_json() for m in messages],
+                }
+            elif kind in ("login-security", "two-step", "memberships", "devices", "content"):  # issue 11
+                out |= _parse_settings(kind, html, marketplace)
             else:
                 oc = parse_one_click(html, marketplace)
                 out |= {
@@ -433,6 +519,40 @@ def parse(files: tuple[Path, ...], kind: str, marketplace: str) -> None:
             continue
         click.echo(json.dumps(out, ensure_ascii=False))
     sys.exit(code)
+
+
+def _parse_settings(kind: str, text: str, marketplace: str) -> dict[str, Any]:
+    """`orderwatch parse` for the account settings pages (issue 11): the parsed model as JSON under the
+    section's name. devices and content are the console's JSON answers (GetDevicesOverview,
+    GetContentOwnershipData), not HTML; their marketplace is the one given (null for auto)."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    from orderwatch.parsers import (
+        parse_content,
+        parse_devices,
+        parse_login_security,
+        parse_subscriptions,
+        parse_two_step,
+    )
+    from orderwatch.parsers.detect import detect_marketplace
+
+    out: dict[str, Any] = {"orders": [], "declared_count": None}
+    if kind == "login-security":
+        login = parse_login_security(text, marketplace)
+        return out | {"marketplace": login.marketplace, "login_security": login.to_json()}
+    if kind == "two-step":
+        two_step = parse_two_step(text, marketplace)
+        return out | {"marketplace": two_step.marketplace, "two_step": two_step.to_json()}
+    if kind == "memberships":
+        subs = parse_subscriptions(text, marketplace)
+        market = detect_marketplace(LexborHTMLParser(text), text) if marketplace == "auto" else marketplace
+        return out | {"marketplace": market, "subscriptions": [s.to_json() for s in subs]}
+    market_or_none = None if marketplace == "auto" else marketplace
+    if kind == "devices":
+        return out | {"marketplace": market_or_none, "devices": [d.to_json() for d in parse_devices(text, marketplace)]}
+    content = parse_content(text, marketplace)
+    items = [i.to_json() for i in content.items]
+    return out | {"marketplace": market_or_none, "content": {"items": items, "has_more": content.has_more}}
 
 
 @main.command("verify-email")
@@ -473,7 +593,8 @@ def verify_email(
     pasted raw message from standard input. Checks who really sent it (the Authentication-Results your
     provider added: DMARC/DKIM for an Amazon domain), where every link really goes (redirect wrappers
     unwrapped, public-suffix domains, look-alikes, raw IPs, punycode), and whether its order numbers exist
-    in your account (with the same session as `check`; never through a link from the mail).
+    in your account (with the same session as `check`; never through a link from the mail), and whether
+    the same message is in the account's Message Center (メッセージセンター), where Amazon lists its order mails.
 
     Exit codes: 0 genuine and about orders you expect; 1 phishing, suspicious, or a real but unexpected
     order; 2 bad input; 3 the account lookup could not be completed.
@@ -501,6 +622,7 @@ def verify_email(
     links = judge_links(facts.links)
     lookups = [OrderLookup(oid, None) for oid in facts.order_ids]
     lookup_error = None
+    message_center = None  # issue 11: the Message Center's entries, read by the lookup (None: not read)
     if demo:
         from orderwatch.replay.account import DEMO_DIR
 
@@ -513,7 +635,18 @@ def verify_email(
         mail_date = facts.date.date() if facts.date else None
         outcome = _look_up(settings, list(facts.order_ids), mail_date, demo, force_sign_in)
         lookups, lookup_error = outcome.lookups, outcome.error
-    verdict = judge_mail(facts, sender, links, lookups, rules, market, offline=offline, lookup_error=lookup_error)
+        message_center = outcome.message_center
+    verdict = judge_mail(
+        facts,
+        sender,
+        links,
+        lookups,
+        rules,
+        market,
+        offline=offline,
+        lookup_error=lookup_error,
+        message_center=message_center,
+    )
     if as_json:
         click.echo(json.dumps(verdict.to_json(), ensure_ascii=False, indent=2))
     else:

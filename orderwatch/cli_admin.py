@@ -326,6 +326,80 @@ def ack(order_id: str, note: str | None, demo: bool) -> None:
     )
 
 
+@main.group()
+def baseline() -> None:
+    """Show or accept the settings baseline: what Login & Security, 2-step verification, memberships,
+    devices and Kindle content looked like when you last agreed with them.
+
+    The first complete read of each settings page becomes its baseline; later reads are compared with it,
+    and a difference is a finding in every report until you accept it here.
+    """
+
+
+def _baseline_of(demo: bool) -> Any:
+    from orderwatch.baseline import Baseline, baseline_path
+    from orderwatch.config import load_settings
+
+    settings = load_settings()
+    if demo:
+        return Baseline.load(baseline_path(settings.state_dir / "demo" / "session.json"))
+    target, _ = account_target(settings, need_credentials=False)
+    return Baseline.load(baseline_path(target.session_file))
+
+
+@baseline.command("show")
+@click.option("--demo", is_flag=True, help="The demo account's baseline.")
+def baseline_show(demo: bool) -> None:
+    """Print the baseline of each settings section and what the latest read changed (- gone, + new)."""
+    from orderwatch.baseline import render
+
+    click.echo(render(_baseline_of(demo)), nl=False)
+
+
+@baseline.command("accept")
+@click.argument("kinds", nargs=-1, metavar="[KIND]...")
+@click.option("--all", "accept_all", is_flag=True, help="Accept every section's latest read.")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask; accept after showing (for scripts).")
+@click.option("--demo", is_flag=True, help="The demo account's baseline.")
+def baseline_accept(kinds: tuple[str, ...], accept_all: bool, yes: bool, demo: bool) -> None:
+    """Make the latest read of KIND the baseline, after showing what changes.
+
+    KIND is a section — login_security, two_step, subscriptions, devices, content — or a finding kind
+    from a report (device_added, trial_started, two_step_method_added, ...), which accepts its section.
+    """
+    from orderwatch.baseline import FINDING_SECTION, SECTIONS, changes, render
+
+    if accept_all == bool(kinds):
+        raise UsageError("name what to accept (a section or a finding kind, see --help), or pass --all")
+    sections: list[str] = []
+    for kind in SECTIONS if accept_all else kinds:
+        section = kind if kind in SECTIONS else FINDING_SECTION.get(kind)
+        if section is None:
+            known = ", ".join([*SECTIONS, *sorted(FINDING_SECTION)])
+            raise UsageError(f"{kind!r} is neither a settings section nor a settings finding kind ({known})")
+        if section not in sections:
+            sections.append(section)
+    base = _baseline_of(demo)
+    readable = [name for name in sections if name in base.latest]
+    for name in sections:
+        if name not in readable:
+            click.echo(f"{name}: never read yet — nothing to accept (the next settings read starts its baseline)")
+    pending = [name for name in readable if any(changes(base, name))]
+    for name in readable:
+        if name not in pending:
+            click.echo(f"{name}: the latest read is the baseline already — nothing to accept")
+    if not pending:
+        return
+    click.echo(render(base, tuple(pending)), nl=False)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UsageError("not asking without a terminal: run again with --yes to accept what is shown above")
+        click.confirm("Accept these as the new baseline?", abort=True)
+    done = base.accept(pending, datetime.now().astimezone())
+    base.save()
+    click.echo(f"accepted: {', '.join(done)} — the next report compares with these.")
+
+
 @main.command()
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True, help="How many runs.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from loguru import logger
 
-from orderwatch.report import Report, coverage_note
+from orderwatch.baseline import FINDING_SECTION
+from orderwatch.report import Report, coverage_note, settings_summary
 
 FindingKey = tuple[str, str]
 
@@ -55,6 +56,10 @@ def decide(
         lines.append("Nothing unexpected in the account any more.")
     if not title:
         return None
+    if new and any(f.kind in FINDING_SECTION for f in new):  # the settings as read, next to their findings
+        lines += ["Settings:"] + [
+            f"- {t} ({w}): {'; '.join(facts) or 'not read'}" for t, w, facts in settings_summary(report)
+        ]
     if report.incomplete and report.unread:
         if (note := coverage_note(report)) is not None:
             lines += ["", note]

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from orderwatch.baseline import SettingsRead
+from orderwatch.baseline import FINDING_SECTION, PAGE_KINDS, SECTION_TITLES, SECTIONS, SettingsRead, section_lines
 from orderwatch.diff import Finding
 from orderwatch.models import DigitalOrderSummary, OneClickSettings, Order, PageCapture
 
@@ -147,10 +147,18 @@ def to_json(report: Report) -> dict[str, Any]:
         "findings": [f.to_json() for f in report.findings],
         "orders": [_order_json(o, report.summaries.get(o.order_id)) for o in report.orders],
         "one_click": {"enabled": report.one_click.enabled} if report.one_click else None,
-        "settings": report.settings.to_json() if report.settings is not None else None,
+        "settings": _settings_json(report),
         "pages_read": report.pages_read,
         "guard_blocked": report.guard_blocked,
     }
+
+
+def _settings_json(report: Report) -> dict[str, Any] | None:
+    if report.settings is None:
+        return None
+    out: dict[str, Any] = report.settings.to_json()
+    out["next_read"] = report.settings_next.isoformat(timespec="seconds") if report.settings_next else None
+    return out
 
 
 def dumps(report: Report) -> str:
@@ -198,6 +206,40 @@ def headline(report: Report) -> str:
     return _HEADLINE[report.status]
 
 
+def settings_summary(report: Report) -> list[tuple[str, str, list[str]]]:
+    """The Settings section of every rendering: (title, when read, lines) per section, e-mail and phone
+    masked; an empty list when the run neither read the settings nor knows an earlier read."""
+    if report.settings is None:
+        return []
+    out = []
+    for name in SECTIONS:
+        value = report.settings.section(name)
+        at = report.settings.read_at.get(name)
+        if name in report.settings.fresh:
+            when = "read in this run"
+        elif at is not None:
+            when = f"as read on {at.date().isoformat()}"
+        else:
+            when = "not read yet"
+        lines = section_lines(name, value) if value is not None else []
+        if name == "content" and value is not None:  # the titles of the window, not an accepted list
+            lines = [f"{c.title} ({c.asin}, {c.acquired.isoformat()}, {c.how})" for c in value] or [
+                "(none in the window)"
+            ]
+        out.append((SECTION_TITLES[name].replace(" accepted without an order", " in the window"), when, lines))
+    return out
+
+
+def settings_schedule_note(report: Report) -> str | None:
+    """When the settings pages are read next, for a run that did not read them."""
+    if report.settings_next is None:
+        return None
+    return (
+        f"Settings pages are read every settings_every (next on {report.settings_next.date().isoformat()}; "
+        "`orderwatch check --settings` reads them now)."
+    )
+
+
 def render_terminal(report: Report) -> str:
     lines = [
         f"orderwatch — amazon.{report.marketplace} — {report.since.isoformat()} to {report.today.isoformat()}",
@@ -224,6 +266,10 @@ def render_terminal(report: Report) -> str:
         lines.append(f"1-Click for this browser: {'ON' if report.one_click.enabled else 'off'}.")
     elif report.unread:
         lines.append("1-Click for this browser: not read.")
+    for title, when, facts in settings_summary(report):
+        lines.append(f"{title} — {when}: " + ("; ".join(facts) if facts else "not read."))
+    if (schedule := settings_schedule_note(report)) is not None:
+        lines.append(schedule)
     lines += _guard_lines(report)
     return "\n".join(lines) + "\n"
 
@@ -301,6 +347,13 @@ def render_markdown(report: Report) -> str:
         out.append("Not read.")
     else:
         out.append(f"1-Click for this browser: **{'on' if report.one_click.enabled else 'off'}**.")
+    if (summary := settings_summary(report)) or report.settings_next is not None:
+        out += ["", "## Settings", ""]
+        for title, when, facts in summary:
+            out.append(f"- **{_md(title)}** ({when})" + ("" if facts else ": not read."))
+            out += [f"  - {_md(fact)}" for fact in facts]
+        if (schedule := settings_schedule_note(report)) is not None:
+            out += ["", _md(schedule)]
     if report.guard_blocked:
         out += [
             "",
@@ -321,6 +374,9 @@ def finding_screenshot(report: Report, finding: Finding) -> Path | None:
     shots = [c for c in report.captures if c.screenshot is not None]
     if finding.kind.startswith("one_click"):
         return next((c.screenshot for c in shots if c.kind == "one-click"), None)
+    section = FINDING_SECTION.get(finding.kind)
+    if section is not None:  # a settings finding: the page it was read from, when this run read it
+        return next((c.screenshot for c in shots if c.kind == PAGE_KINDS[section]), None)
     for kind in ("order-summary", "order-history"):
         for c in shots:
             if c.kind == kind and finding.subject in c.order_ids:
@@ -349,4 +405,6 @@ def render_html(report: Report, images: dict[Path, bytes]) -> str:
         coverage=coverage_note(report),
         findings=findings,
         flagged={f.subject for f in report.findings},
+        settings=settings_summary(report),
+        settings_schedule=settings_schedule_note(report),
     )

@@ -7,7 +7,7 @@ import dataclasses
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -41,12 +41,16 @@ class RunOptions:
     notify_incomplete_after: int = 2
     keep_days: int = 400
     keep_html: bool = False  # keep each page's HTML (orderwatch record)
+    settings_every: timedelta = timedelta(days=7)  # the settings pages are read this often (0: every run)
+    force_settings: bool = False  # read the settings pages this run (check --settings)
 
 
 def execute_check(target: CheckTarget, allowlist: Allowlist, opts: RunOptions) -> tuple[Report, Path]:
     """Run the check and keep everything it produced. Returns the report and its run folder."""
     from flows.check import run_check
+    from orderwatch.baseline import Baseline, baseline_path
     from orderwatch.config import private_dir, write_private
+    from orderwatch.diff import first_baseline
     from orderwatch.history import History
     from orderwatch.logs import add_logfile
     from orderwatch.progress import Progress
@@ -57,6 +61,10 @@ def execute_check(target: CheckTarget, allowlist: Allowlist, opts: RunOptions) -
         with History.open(opts.history_dir) as history:
             acked = history.acknowledged()
         allowlist = dataclasses.replace(allowlist, acknowledged=allowlist.acknowledged | acked)
+        baseline = Baseline.load(baseline_path(target.session_file))
+        now = datetime.now().astimezone()
+        due = opts.force_settings or baseline.due(opts.settings_every, now)
+        target = dataclasses.replace(target, settings=due)
         run_dir = private_dir(opts.runs_root / datetime.now().strftime("%Y%m%d-%H%M%S-%f"))
         sink = add_logfile(run_dir / "run.log")
         (run_dir / "run.log").chmod(0o600)
@@ -72,6 +80,7 @@ def execute_check(target: CheckTarget, allowlist: Allowlist, opts: RunOptions) -
                     progress=progress,
                     screenshots=True,
                     keep_html=opts.keep_html,
+                    baseline=baseline,
                 ),
                 opts.browser_path,
                 opts.headed,
@@ -81,6 +90,13 @@ def execute_check(target: CheckTarget, allowlist: Allowlist, opts: RunOptions) -
         finally:
             progress.done()
             logger.remove(sink)
+        if not due:
+            report.settings_next = baseline.next_due(opts.settings_every)
+        if report.settings is not None and report.settings.fresh:
+            started = baseline.record(report.settings, initial=first_baseline(report.settings, allowlist))
+            if started:
+                logger.info("settings baseline started for: {}", ", ".join(started))
+            baseline.save()
         images = {c.screenshot: c.screenshot.read_bytes() for c in report.captures if c.screenshot is not None}
         html = render_html(report, images)
         text = dumps(report)

@@ -36,10 +36,16 @@ def test_the_html_report_shows_findings_first_with_screenshots_then_orders_and_o
     findings, orders, one_click = (page.locator(s).bounding_box() for s in ("#findings", "#orders", "#one-click"))
     assert findings and orders and one_click and findings["y"] < orders["y"] < one_click["y"]
     cards = page.locator(".finding")
-    assert cards.count() == 2
+    assert cards.count() == 4
     assert "D01-2046175-3391842" in cards.nth(0).inner_text() and "What to do" in cards.nth(0).inner_text()
     assert "one_click_enabled" in cards.nth(1).inner_text()
-    for i in range(2):  # each finding shows the page it came from
+    assert "trial_started" in cards.nth(2).inner_text() and "Amazon Music Unlimited" in cards.nth(2).inner_text()
+    assert "device_added" in cards.nth(3).inner_text()
+    settings = page.locator("#settings")
+    box = settings.bounding_box()
+    assert box is not None and box["y"] > one_click["y"]
+    assert "d***@example.com" in settings.inner_text() and "demo@example.com" not in html
+    for i in range(4):  # each finding shows the page it came from
         image = cards.nth(i).locator("img")
         assert image.get_attribute("alt") == "Screenshot of the page this finding came from"
         assert image.evaluate("img => img.complete && img.naturalWidth > 300")

@@ -180,6 +180,29 @@ ONE_CLICK_TOGGLE = (
 ONE_CLICK_DEFAULT_PAYMENT = (".pmts-payments-instrument-detail-box-paystationpaymentmethod",)
 ONE_CLICK_DEFAULT_ADDRESS = ("ul.pmts-one-click-address",)  # demo recording only
 
+# --- Message Center (/gp/message; issue 11, verify-email) ----------------------------------------------
+# No public recording exists. The path and the page's name (Your Account → メッセージセンター / Message Center)
+# are from reference/account-pages.md; every selector below is a reconstruction (account-pages.md); demo
+# recording only (recordings/demo-jp/message-center.html) — replace them from a real capture.
+MESSAGE_CENTER_CONTAINER = ("#message-center",)  # reconstruction (account-pages.md); demo recording only
+MESSAGE_CENTER_HEADING = ("h1",)  # inside the container; reconstruction (account-pages.md); demo recording only
+LABEL_MESSAGE_CENTER = (  # the heading, matched as a substring
+    "メッセージセンター",  # account-pages.md (co.jp)
+    "Message Center",  # account-pages.md (amazon.com)
+    "Message Centre",  # reconstruction (en-GB spelling; email-authenticity.md); no recording
+)
+MESSAGE_LIST = ("ul.mc-message-list",)  # reconstruction (account-pages.md); demo recording only
+MESSAGE_ROWS = ("li.mc-message-row",)  # one per message; reconstruction (account-pages.md); demo recording only
+MESSAGE_SUBJECT = (".mc-message-subject",)  # reconstruction (account-pages.md); demo recording only
+MESSAGE_DATE = (".mc-message-date",)  # "2026/11/27" / "November 27, 2026"; reconstruction; demo recording only
+MESSAGE_PREVIEW = (".mc-message-preview",)  # "注文番号: D01-…"; reconstruction; demo recording only
+MESSAGE_COUNT = (".mc-message-count",)  # "18件のメッセージ" / "18 messages"; reconstruction; demo recording only
+TEXT_NO_MESSAGES = (  # an explicitly empty list; reconstruction (account-pages.md); demo recording only
+    "メッセージはありません",
+    "You have no messages",
+    "No messages",
+)
+
 # --- sign-in states (/ap/signin, /ap/mfa, /ap/cvf, ...) ----------------------------------------------
 # Checked in this order by parsers/signin_state.py: stop states (texts) before form states (fields).
 # Evidence: amazon-com/auth/*.html (real recordings) and login-states/*.html (templates whose gg-match
@@ -307,4 +330,141 @@ TEXT_SIGNED_OUT_GREETING = (
     "hello, sign in",  # amazon-com/auth/unauth-index.html
     "こんにちは, ログイン",  # demo recording (_layout.html)
     "こんにちは、ログイン",  # reconstruction (the same greeting with a Japanese comma)
+)
+
+# --- account settings (issue 11): Login & Security, 2-step verification, memberships, devices, content -----
+# No public recording of any of these pages exists. Evidence named per entry: ../shared/reference/
+# account-pages.md (ids and labels public tools use; "account-pages.md"), login-states/amazon-account-manage.html
+# (a template of the real Login & Security page whose gg-match attributes name its selectors), or "demo recording
+# only" (recordings/demo-jp/*.html, written by this project — replace from a real capture). Labels are matched
+# after white space is folded, case-insensitively, a trailing colon ignored; English labels are amazon.com's.
+
+# Login & Security, current layout (/ax/account/manage)
+LS_SCOPE = ("div[data-device='desktop'] > div.a-section",)  # login-states/amazon-account-manage.html (gg-match-html)
+LS_HEADING = ("h1[aria-label]",)  # login-states/amazon-account-manage.html: h1[aria-label='Login & Security']
+LS_ROW_IDS = {  # the rows are buttons with these ids, the row's link in the first span: account-pages.md
+    "name": "NAME_BUTTON",
+    "email": "EMAIL_BUTTON",
+    "phone": "MOBILE_NUMBER_BUTTON",
+    "passkeys": "PASSKEY_BUTTON",
+    "password": "PASSWORD_BUTTON",
+    "two_step": "TWO_STEP_VERIFICATION_BUTTON",
+}
+LS_SECURE_ACCOUNT = ("#SECURE_YOUR_ACCOUNT_BUTTON",)  # account-pages.md ("sign out everywhere": never pressed)
+# Login & Security, older layout (/ap/cnep): all account-pages.md
+CNEP_MARKERS = ("h1#ap_cnep_header", "form#cnep_1a_email_form", "form#cnep_1a_name_form")
+CNEP_ROWS = ("ul.a-box-list > li",)  # each row a form: span.a-text-bold label, the value the next div.a-row
+CNEP_ADD_PHONE = ("#auth-cnep-add-phone-button",)  # shown instead of #auth-cnep-edit-phone-button when no phone
+LABEL_LS_HEADING = (
+    "ログインとセキュリティ",  # account-pages.md (co.jp)
+    "Login & Security",  # login-states/amazon-account-manage.html
+    "Login & security",  # account-pages.md (/ap/cnep)
+)
+LABEL_LS_NAME = ("名前", "Name")  # account-pages.md (co.jp; "Name:" on /ap/cnep)
+LABEL_LS_EMAIL = (
+    "Eメール",  # account-pages.md (co.jp)
+    "Eメールアドレス",  # reconstruction (the same label, longer)
+    "Email",  # account-pages.md ("Email:" on /ap/cnep)
+    "E-mail",  # reconstruction
+)
+LABEL_LS_PHONE = (
+    "携帯電話番号",  # account-pages.md (co.jp)
+    "Mobile Phone Number",  # account-pages.md (/ap/cnep, "Mobile Phone Number:")
+    "Mobile phone number",  # reconstruction (current layout, amazon.com)
+    "Mobile number",  # reconstruction
+    "Primary mobile number",  # reconstruction
+)
+LABEL_LS_PASSKEY = ("パスキー", "Passkey", "Passkeys")  # account-pages.md (co.jp); English: reconstruction
+LABEL_LS_PASSWORD = ("パスワード", "Password")  # account-pages.md ("Password:" ******** on /ap/cnep)
+LABEL_LS_TWO_STEP = (
+    "2段階認証",  # account-pages.md (co.jp)
+    "2段階認証の設定",  # reconstruction
+    "Two-Step Verification (2SV) Settings",  # account-pages.md (/ap/cnep)
+    "2-Step Verification",  # reconstruction (current layout, amazon.com)
+    "Two-Step Verification",  # reconstruction
+)
+# Words of a row's edit control, never its value: demo recording only / reconstruction.
+LS_ACTION_WORDS = ("編集", "追加", "管理", "変更", "設定", "Edit", "Add", "Manage", "Change", "Set up", "Turn on")
+LS_NO_PHONE = ("未登録", "登録されていません", "Not set", "Not added", "None")  # demo recording only / reconstruction
+LS_NO_PASSKEY = (  # demo recording only / reconstruction; matched as substrings
+    "パスキーが設定されていません",
+    "パスキーはありません",
+    "未設定",
+    "Not set up",
+    "No passkeys",
+    "You haven't set up",
+)
+PASSKEY_COUNT = r"(\d+)\s*(?:個の)?\s*(?:パスキー|passkeys?)"  # "1個のパスキー", "2 passkeys": demo recording only
+LS_TWO_STEP_ON = ("有効", "オン", "On", "Enabled", "Turned on")  # demo recording only / reconstruction
+LS_TWO_STEP_OFF = ("無効", "オフ", "Off", "Disabled", "Turned off", "Not enabled")  # same
+
+# 2-step verification (/a/settings/approval): ids from account-pages.md
+TWO_STEP_ENABLED = ("#ch-settings-otp-change-preferred",)  # exists only when 2SV is on
+TWO_STEP_DISABLED = ("#sia-settings-enable-mfa",)  # "Turn on" / "Get started" / 「有効にする」, only when off
+TWO_STEP_REMOVE_BACKUP = ("[id^='ch-settings-otp-remove-backup-']",)  # one per backup method: -0, -1, …
+LABEL_2SV_PREFERRED = ("優先する方法", "Preferred method")  # demo recording only / reconstruction
+TWO_STEP_PREFERRED_MARKERS = ("（優先）", "(優先)", "(Preferred)", "Preferred")  # demo recording only / reconstr.
+TWO_STEP_ACTION_WORDS = ("変更", "削除", "解除", "Change", "Remove", "Delete")  # demo recording only / reconstr.
+# A method's kind from words in its label (account-pages.md names the kinds; the words: reconstruction).
+# Checked in order: a "Passkey on iPhone" is a passkey, not a phone.
+TWO_STEP_KINDS = (
+    ("authenticator_app", ("認証アプリ", "authenticator")),
+    ("passkey", ("パスキー", "passkey")),
+    ("phone", ("電話", "携帯", "sms", "phone", "voice", "音声", "ending in")),
+)
+
+# Memberships & subscriptions (/hz5/yourmembershipsandsubscriptions). No selector for the cards is known
+# (account-pages.md): a card is the nearest block around one of its labels that holds one heading (h2–h5).
+LABEL_MEMBERSHIPS_HEADING = (  # the page's h1; reconstruction (demo recording only)
+    "メンバーシップおよび購読",
+    "Memberships & Subscriptions",
+    "Memberships and Subscriptions",
+)
+MEMBERSHIPS_HEADING_NODES = ("h1", "title")  # where the page names itself (demo recording only)
+SUBSCRIPTION_HEADINGS = ("h2", "h3", "h4", "h5")  # a card's name: its one heading (demo recording only)
+LABEL_SUB_NEXT_PAYMENT = (  # account-pages.md: 次回のお支払い日 / next payment; the others reconstruction
+    "次回のお支払い日",
+    "Next payment date",
+    "Next payment",
+    "Next billing date",
+)
+LABEL_SUB_CANCEL = (  # the cancel control: account-pages.md (会員登録をキャンセル / cancel subscription)
+    "会員登録をキャンセル",
+    "Cancel subscription",
+    "Cancel membership",  # reconstruction
+    "End membership",  # reconstruction (Prime)
+)
+LABEL_SUB_CANCELLED = ("キャンセル済み", "Cancelled", "Canceled")  # demo recording only / reconstruction
+LABEL_SUB_FREE_TRIAL = ("無料体験", "Free trial")  # account-pages.md; matched as a substring within a card
+LABEL_SUB_AMOUNT = ("お支払い金額", "Amount", "Price")  # demo recording only / reconstruction
+TEXT_NO_SUBSCRIPTIONS = (  # an explicitly empty page; reconstruction (demo recording only); substrings
+    "メンバーシップおよび購読はありません",
+    "no memberships or subscriptions",
+    "don't have any memberships",
+)
+
+# The digital console (devices, Kindle content): its page shell and its data endpoint's JSON answers.
+CONSOLE_CSRF_INPUT = ("input[name=csrfToken]",)  # reconstruction (demo recording only)
+CONSOLE_CSRF_SCRIPT = r"""\bcsrfToken\b["']?\s*[=:]\s*["']([A-Za-z0-9+/=_.:-]{8,})["']"""  # same
+DEVICE_NAME_KEY = "deviceName"  # account-pages.md (GetDevicesOverview); the other keys too:
+DEVICE_FAMILY_KEY = "deviceFamily"
+DEVICE_SERIAL_KEY = "deviceSerialNumber"
+DEVICE_CATEGORY_KEY = "displayCategoryFriendlyName"
+DEVICE_REGISTERED_KEY = "formattedLastRegisteredDate"  # "2026年11月26日" / "November 26, 2026"
+DEVICE_LIST_KEYS = ("deviceList", "devices")  # an explicit empty list: no devices (demo recording only)
+# GetContentOwnershipData: account-pages.md names the activity and its input; the answer's keys are a
+# reconstruction (demo recording only).
+CONTENT_ASIN_KEY = "asin"
+CONTENT_TITLE_KEY = "title"
+CONTENT_TIME_KEY = "acquiredTime"  # epoch milliseconds
+CONTENT_DATE_KEY = "acquiredDate"  # the date as the page prints it
+CONTENT_ORIGIN_KEY = "originType"
+CONTENT_LIST_KEYS = ("items",)  # an explicit empty list: no titles
+CONTENT_HAS_MORE_KEY = "hasMoreItems"
+CONTENT_TOTAL_KEY = "numberOfItems"
+# originType → how; words matched in the upper-cased value, in this order (reconstruction)
+CONTENT_ORIGINS = (
+    ("rental", ("UNLIMITED", "PRIME", "RENTAL", "LOAN", "LEND", "BORROW")),
+    ("free", ("FREE",)),
+    ("purchase", ("PURCHASE",)),
 )

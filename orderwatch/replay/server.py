@@ -5,6 +5,9 @@ timeFilter and paging (the 2025 layout's startIndex=10 or the 2026 layout's page
 digital order summaries in both templates (the legacy summary, or a redirect to the unified order
 details: per order in account.toml, or for all by ``summary_template``), the 1-Click settings page,
 product pages. Account pages redirect to sign-in without a valid session cookie.
+Account settings (issue 11): Login & Security and 2-step verification (both ask for the password again
+when the sign-in is not recent, ``reauth``), memberships, and the digital console's devices and Kindle
+content pages with their data endpoint /hz/mycd/digital-console/ajax.
 
 The paths here are literals on purpose: an imitation that imported the bot's own constants would
 hide a wrong constant.
@@ -18,6 +21,7 @@ Binds 127.0.0.1 on a free port only. Tests set ``signin_outcome`` to serve the h
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import hashlib
 import hmac
@@ -38,7 +42,7 @@ from zoneinfo import ZoneInfo
 import jinja2
 import pyotp
 
-from orderwatch.replay.account import DEMO_DIR, DemoAccount, DemoOrder, load_account
+from orderwatch.replay.account import DEMO_DIR, DemoAccount, DemoContent, DemoDevice, DemoOrder, load_account
 
 _ACCOUNT_FOR_CONSTANTS = load_account(date(2000, 1, 1))
 DEMO_EMAIL = _ACCOUNT_FOR_CONSTANTS.email
@@ -50,7 +54,7 @@ SESSION_COOKIE_2 = "at-acbjp"
 PENDING_COOKIE = "ap-pending"
 PAGE_SIZE = 10
 
-PROTECTED_PREFIXES = (
+PROTECTED_PREFIXES: tuple[str, ...] = (
     "/your-orders/",
     "/gp/digital/",
     "/cpe/",
@@ -58,14 +62,53 @@ PROTECTED_PREFIXES = (
     "/gp/your-account/",
     "/ax/",
     "/hz/",
+    "/gp/message",  # Message Center (issue 11, verify-email)
 )
-STATE_CHANGING = (
+STATE_CHANGING: tuple[str, ...] = (
     "/cpe/yourpayments/settings/manageoneclick/update",
     "/gp/buy",  # the checkout (/gp/buy/spc/…, /gp/buy/thankyou/…): even a GET there is a step of buying
     "/checkout/entry/buynow",
     "/your-orders/cancel",
     "/gp/add-to-cart/html",
 )
+# --- account settings pages (issue 11) -------------------------------------------------------------------
+# Their state-changing controls. The paths are reconstructions (no recording of these pages exists); every hit
+# on them, GET or POST, lands in the ledger. None is under /ap/ (the bot's guard lets GETs to /ap/* through).
+# The digital console's actions (DeregisterDevice, DeleteContent, ReturnContent, …) are POSTs to
+# CONSOLE_AJAX with another activity: _Handler._console writes those to the ledger.
+STATE_CHANGING += (
+    "/ax/account/edit",  # Login & Security rows: /ax/account/edit/{name,email,mobile,passkey,password}
+    "/ax/account/signout-everywhere",  # "secure your account" → #sign_out_everything_continue_button (POST)
+    "/a/settings/approval/setup",  # 2SV enrolment, 「有効にする」 and 「別の予備の方法を追加」 (account-pages.md)
+    "/a/settings/approval/update",  # 2SV (POST): change the preferred method, remove a method, forget a browser, off
+    "/mc/pipelines/cancellation",  # memberships (POST): 会員登録をキャンセル, a membership or a free trial
+    "/mc/pipelines/signup",  # memberships: 再登録する (a cancelled one)
+    "/kindle-dbs/hz/signup",  # memberships (POST): a recommendation's 無料体験を始める
+)
+PROTECTED_PREFIXES += ("/a/settings/", "/hz5/")  # /ax/ and /hz/ are protected already
+REAUTH_PATHS = ("/ax/account/manage", "/a/settings/approval")  # ask for the password again (ReplaySite.reauth)
+REAUTH_COOKIE = "ap-recent-auth"  # when the password was last entered, signed (this replay's own cookie)
+CONSOLE_AJAX = "/hz/mycd/digital-console/ajax"
+CONSOLE_READS = ("GetDevicesOverview", "GetContentOwnershipData")  # every other activity changes something
+SETTINGS_TEMPLATES = {  # page kind → (path, template)
+    "login-security": ("/ax/account/manage", "login-security.html"),
+    "two-step": ("/a/settings/approval", "two-step.html"),
+    "memberships": ("/hz5/yourmembershipsandsubscriptions", "memberships.html"),
+    "devices": ("/hz/mycd/digital-console/alldevices", "devices.html"),
+    "content": ("/hz/mycd/digital-console/contentlist/booksAll/dateDsc/", "content.html"),
+}
+# The *-unreadable faults of the settings pages: the page in a layout no parser knows (ids and labels renamed)
+_SETTINGS_UNREADABLE = {
+    "login-security": (('_BUTTON"', '_TILE"'), (">Eメール<", ">メールアドレス<"), ('data-device="', 'data-layout="')),
+    "two-step": (("ch-settings-otp-", "ch-2sv-v2-"), ("sia-settings-enable-mfa", "sia-2sv-v2-enable")),
+    "memberships": (
+        ("メンバーシップおよび購読", "ご契約中のサービス"),
+        ("次回のお支払い日", "次回請求日"),
+        ("会員登録をキャンセル", "解約する"),
+        ("キャンセル済み", "解約済み"),
+        ("無料体験", "お試し"),
+    ),
+}
 SIGNIN_OUTCOMES = ("ok", "captcha", "approval", "otp-sms", "password-reset", "locked")
 # Faults and hostile pages a test can ask for (ReplaySite(faults={...})).
 FAULTS = frozenset(
@@ -87,6 +130,17 @@ FAULTS = frozenset(
         "one-click-unreadable",  # the 1-Click page is served without its switch
         "orders-page2-500",  # the second order-history page answers HTTP 500 (every time)
         "huge-page",  # the order history is padded to 21 MB (over the guard's page size limit)
+        # Message Center (issue 11, verify-email): the page in a layout no parser knows (container, heading
+        # and rows renamed); verify-email then says the Message Center was not checked, and keeps the orders
+        "messages-unreadable",
+        # account settings (issue 11)
+        "login-security-unreadable",  # Login & Security in a layout no parser knows (row ids, e-mail label renamed)
+        "two-step-unreadable",  # 2-step verification without #ch-settings-otp-* and #sia-settings-enable-mfa
+        "memberships-unreadable",  # memberships with its heading and every label renamed
+        "devices-unreadable",  # the console answers GetDevicesOverview in a shape without deviceName / deviceList
+        "content-unreadable",  # the console answers GetContentOwnershipData with an HTML page, not JSON
+        "devices-500",  # the console answers GetDevicesOverview with HTTP 500
+        "reauth-captcha",  # the re-authentication's password POST is answered with the CAPTCHA page
     }
 )
 HISTORY_LAYOUTS = ("2025", "2026")
@@ -320,6 +374,10 @@ class ReplaySite:
     one_click_enabled: bool | None = None
     history_layout: str = "2025"  # "2026": count in the time filter's <b>, pagination by page=N
     summary_template: str | None = None  # None: per order (account.toml); "legacy" | "unified" for all
+    # account settings (issue 11). Other settings: site.account = dataclasses.replace(site.account, devices=…)
+    reauth: bool = True  # Login & Security and 2SV ask for the password again unless the sign-in is recent
+    reauth_max_age: timedelta = timedelta(minutes=10)  # recent: the session issued, or the password re-entered
+    two_step_enabled: bool | None = None  # None: as account.toml says
     _server: ThreadingHTTPServer | None = None
     _thread: threading.Thread | None = None
     _pending: dict[str, str] = field(default_factory=dict)
@@ -353,6 +411,9 @@ class ReplaySite:
             self.account = dataclasses.replace(self.account, orders=())
         if self.one_click_enabled is None:
             self.one_click_enabled = self.account.one_click_enabled
+        if self.two_step_enabled is not None:  # issue 11
+            self.account = dataclasses.replace(self.account, two_step_enabled=self.two_step_enabled)
+        self.recent_auth_not_before_ms = 0  # issue 11: see age_recent_auth
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(self.templates), autoescape=True, undefined=jinja2.StrictUndefined
         )
@@ -407,8 +468,8 @@ class ReplaySite:
     # --- sessions ----------------------------------------------------------------------------------
     _SECRET = b"orderwatch-demo-replay-session"  # a demo site: sessions survive restarts of the demo
 
-    def issue_session(self) -> str:
-        issued = str(int(time.time() * 1000))
+    def issue_session(self, age: timedelta = timedelta(0)) -> str:
+        issued = str(int((time.time() - age.total_seconds()) * 1000))  # age: issued that long ago
         sig = hmac.new(self._SECRET, issued.encode(), hashlib.sha256).hexdigest()[:32]
         return f"{issued}.{sig}"
 
@@ -453,6 +514,83 @@ class ReplaySite:
         head, tail = html.rsplit("</body>", 1) if "</body>" in html else (html, "")
         return head + markup + "</body>" + tail
 
+    # --- account settings (issue 11) ----------------------------------------------------------------------
+    def issue_reauth(self, age: timedelta = timedelta(0)) -> str:
+        """The recent-authentication cookie's value: when the password was entered (``age`` ago), signed."""
+        at = str(int((time.time() - age.total_seconds()) * 1000))
+        return f"{at}.{hmac.new(self._SECRET, b'reauth:' + at.encode(), hashlib.sha256).hexdigest()[:32]}"
+
+    def recently_authenticated(self, session: str | None, reauth: str | None) -> bool:
+        """True when the session was issued, or the password re-entered, less than ``reauth_max_age`` ago."""
+        now_ms, limit_ms = time.time() * 1000, self.reauth_max_age.total_seconds() * 1000
+        times = []
+        if self.session_valid(session):
+            times.append(int(str(session).split(".", 1)[0]))
+        if reauth and "." in reauth:
+            at, sig = reauth.split(".", 1)
+            good = hmac.new(self._SECRET, b"reauth:" + at.encode(), hashlib.sha256).hexdigest()[:32]
+            if at.isdigit() and hmac.compare_digest(sig, good):
+                times.append(int(at))
+        return any(now_ms - t < limit_ms and t >= self.recent_auth_not_before_ms for t in times)
+
+    def age_recent_auth(self) -> None:
+        """Make every sign-in and re-authentication so far no longer recent (the sessions stay valid): the
+        sensitive pages then ask for the password again. New ones are recent."""
+        self.recent_auth_not_before_ms = int(time.time() * 1000) + 1
+        time.sleep(0.002)
+
+    def csrf_token(self, session: str) -> str:
+        """The console page's csrfToken for a session (the ajax endpoint accepts only this one)."""
+        digest = hmac.new(self._SECRET, b"csrf:" + session.encode(), hashlib.sha256).digest()
+        return base64.b64encode(digest[:30]).decode()
+
+    def settings_html(self, page: str, session: str = "") -> str:
+        """A settings page (SETTINGS_TEMPLATES: login-security, two-step, memberships, devices, content) as
+        the site serves it to ``session``; with its ``<page>-unreadable`` fault, in a layout no parser knows."""
+        _, template = SETTINGS_TEMPLATES[page]
+        html = self.render(
+            template, signed_in=True, action_token=secrets.token_hex(8), csrf_token=self.csrf_token(session), tab=page
+        )
+        if f"{page}-unreadable" in self.faults:
+            for old, new in _SETTINGS_UNREADABLE.get(page, ()):
+                html = html.replace(old, new)
+        return html
+
+    def console_answer(self, activity: str, activity_input: dict[str, Any]) -> tuple[int, str, str]:
+        """The console's answer to a read activity: (HTTP status, body, content type). The envelope is a
+        reconstruction: ``{"success": true, "<activity>": {"success": true, …}}``."""
+        if activity == "GetDevicesOverview":
+            if "devices-500" in self.faults:
+                return 500, "<html><body><h1>500 Internal Server Error</h1></body></html>", "text/html"
+            devices = [_device_json(d) for d in self.account.devices]
+            if "devices-unreadable" in self.faults:
+                shape = [{"friendlyName": d["deviceName"], "family": d["deviceFamily"]} for d in devices]
+                return 200, json.dumps({"success": True, activity: {"success": True, "devicesV2": shape}}), _JSON
+            default = next((d for d in devices if d["isDefaultDevice"]), None)
+            answer = {
+                "deviceList": devices,
+                "totalDevices": len(devices),
+                "defaultDevice": default,  # the default device once more, as a separate field
+                "surfaceType": activity_input.get("surfaceType", "LargeDesktop"),
+            }
+        else:
+            if "content-unreadable" in self.faults:
+                busy = "<div id='a-page'>しばらくしてから再度お試しください。</div>"
+                return 200, f"<!doctype html><html><body>{busy}</body></html>", "text/html"
+            items = list(self.account.content)
+            if activity_input.get("contentCategoryReference", "booksAll") != "booksAll":
+                items = []
+            if activity_input.get("sortOrder", "DESCENDING") == "ASCENDING":
+                items.reverse()
+            start = max(0, int(activity_input.get("startIndex", 0)))
+            batch = max(1, min(int(activity_input.get("batchSize", 25)), 200))
+            answer = {
+                "numberOfItems": len(items),
+                "hasMoreItems": start + batch < len(items),
+                "items": [_content_json(c) for c in items[start : start + batch]],
+            }
+        return 200, json.dumps({"success": True, activity: {"success": True, **answer}}, ensure_ascii=False), _JSON
+
     def order_history_html(self, time_filter: str = "last30", start: int = 0) -> str:
         """The order-history page as the site serves it: 10 orders from ``start``, the filter's total
         in ``span.num-orders``, pagination, and the first card repeated in a hidden narrow layout."""
@@ -485,6 +623,39 @@ class ReplaySite:
         )
         return html[: len(html) // 2] if "orders-truncated" in self.faults else html
 
+    # --- Message Center (issue 11, verify-email; a reconstruction: message-center.html) -----------------
+    def message_center_html(self, folder: str = "all") -> str:
+        """The Message Center: the messages of account.toml, newest first; ``folder`` is a tab
+        (all, purchase, shipping, account). With the ``messages-unreadable`` fault, in a layout no parser knows."""
+        folder = folder if folder in _MESSAGE_TABS else "all"
+        messages = [m for m in self.account.messages if folder in ("all", m.category)]
+        html = self.render(
+            "message-center.html",
+            signed_in=True,
+            messages=messages,
+            folder=folder,
+            tabs=list(_MESSAGE_TABS.items()),
+            categories=_MESSAGE_TABS,
+        )
+        if "messages-unreadable" in self.faults:
+            for old, new in (
+                ('id="message-center"', 'id="mc-root-v2"'),
+                ("mc-message-row", "mcx-item"),
+                ("mc-message-list", "mcx-list"),
+                ('<h1 class="a-spacing-medium">メッセージセンター</h1>', "<h1>メッセージ</h1>"),
+            ):
+                html = html.replace(old, new)
+        return html
+
+
+# Message Center tabs (issue 11): the folder parameter and the tab's label (a reconstruction)
+_MESSAGE_TABS = {
+    "all": "すべてのメッセージ",
+    "purchase": "購入関連",
+    "shipping": "配送関連",
+    "account": "アカウント関連",
+}
+
 
 def _jadate(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
@@ -500,6 +671,39 @@ def _slashdate(d: date) -> str:
 
 def _yen(amount: int | None) -> str:
     return "" if amount is None else f"￥{amount:,}"
+
+
+# --- account settings (issue 11): the console's JSON, field names as account-pages.md names them ---------------
+_JSON = "application/json"
+
+
+def _device_json(d: DemoDevice) -> dict[str, Any]:
+    return {
+        "deviceName": d.name,
+        "deviceSerialNumber": d.serial,
+        "deviceFamily": d.family,
+        "deviceTypeID": d.type_id,
+        "displayCategoryFriendlyName": d.category,
+        "formattedLastRegisteredDate": _jadate(d.registered),
+        "isDefaultDevice": d.default,
+        "deviceAccountName": d.name,  # noise: fields a reader does not need
+        "capabilities": ["KINDLE_BOOKS"] if d.family == "KINDLE" else ["KINDLE_BOOKS", "AUDIBLE"],
+    }
+
+
+def _content_json(c: DemoContent) -> dict[str, Any]:
+    return {
+        "asin": c.asin,
+        "title": c.title,
+        "authors": c.authors,
+        "acquiredDate": _jadate(c.acquired.date()),
+        "acquiredTime": int(c.acquired.timestamp() * 1000),
+        "originType": c.origin,  # PURCHASE | FREE | KINDLE_UNLIMITED | PRIME_READING | RENTAL (reconstruction)
+        "category": "KindleEBook",
+        "productImage": f"https://m.media-amazon.com/images/I/{c.asin}._SY160_.jpg",
+        "readStatus": "UNKNOWN",
+        "isNellOptimized": True,
+    }
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -587,6 +791,9 @@ class _Handler(BaseHTTPRequestHandler):
         if path.startswith("/ap/"):
             self._signin(path, query)
             return
+        if path == CONSOLE_AJAX:  # issue 11: the digital console's data endpoint (POST)
+            self._console()
+            return
         if self.command not in ("GET", "HEAD"):
             self._send("method not allowed", HTTPStatus.METHOD_NOT_ALLOWED, ctype="text/plain")
             return
@@ -609,6 +816,8 @@ class _Handler(BaseHTTPRequestHandler):
         if captcha_now and path != "/errors/validateCaptcha":
             self._redirect("/errors/validateCaptcha")
             return
+        if self._settings_page(path):  # issue 11: the account settings pages (re-authentication first)
+            return
         if path == "/errors/validateCaptcha":
             self._send(site.render("captcha.html"))
         elif path == "/your-orders/orders":
@@ -627,6 +836,8 @@ class _Handler(BaseHTTPRequestHandler):
             if "one-click-unreadable" in site.faults:
                 html = html.replace("pmts-toggle-this-browser", "pmts-toggle-v2")
             self._send(html)
+        elif path.rstrip("/") == "/gp/message":  # Message Center (issue 11, verify-email)
+            self._send(site.message_center_html(query.get("folder", "all")))
         elif path.startswith(("/dp/", "/gp/product/")):
             asin = path.split("/")[2] if path.startswith("/dp/") else path.split("/")[3]
             self._product(asin)
@@ -642,6 +853,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _signin(self, path: str, query: dict[str, str]) -> None:
         site, acct = self.site, self.site.account
         token = secrets.token_hex(8)
+        if self._reauth(path, query, token):  # issue 11: a signed-in session asked for its password again
+            return
         if path == "/ap/signin" and self.command in ("GET", "HEAD"):
             return_to = _local(query.get("openid.return_to", "/"))
             self._send(site.render("signin-email.html", error=None, action_token=token, return_to=return_to))
@@ -819,6 +1032,95 @@ class _Handler(BaseHTTPRequestHandler):
             self.site.render("home.html", signed_in=False, heading="ページが見つかりません", body=asin),
             HTTPStatus.NOT_FOUND,
         )
+
+    # --- account settings (issue 11) ----------------------------------------------------------------------
+    def _settings_page(self, path: str) -> bool:
+        """Serve a settings page (the caller has checked the session); True when ``path`` is one. Login &
+        Security and 2-step verification first ask for the password again when the sign-in is not recent."""
+        site = self.site
+        page = next((k for k, (p, _) in SETTINGS_TEMPLATES.items() if p.rstrip("/") == path.rstrip("/")), None)
+        if page is None:
+            return False
+        cookies = self._cookies()
+        session = cookies.get(SESSION_COOKIE, "")
+        if (
+            path.rstrip("/") in REAUTH_PATHS
+            and site.reauth
+            and not site.recently_authenticated(session, cookies.get(REAUTH_COOKIE))
+        ):
+            params = {
+                "openid.pape.max_auth_age": "0",
+                "openid.return_to": self.path,
+                "openid.assoc_handle": "jpflex",
+                "openid.mode": "checkid_setup",
+                "openid.ns": "http://specs.openid.net/auth/2.0",
+            }
+            self._redirect("/ap/signin?" + urlencode(params))
+            return True
+        self._send(site.settings_html(page, session))
+        return True
+
+    def _reauth(self, path: str, query: dict[str, str], token: str) -> bool:
+        """The password-only step a signed-in session gets (``openid.pape.max_auth_age=0``): the password page
+        with the e-mail already known; its POST with the right password sets REAUTH_COOKIE and goes back to
+        ``openid.return_to``. True when this request was one; anything else is normal sign-in."""
+        site, acct = self.site, self.site.account
+        if path != "/ap/signin" or not self._signed_in():
+            return False
+        form = self._form() if self.command == "POST" else {}
+        if self.command in ("GET", "HEAD"):
+            if query.get("openid.pape.max_auth_age") != "0":
+                return False
+            return_to = _local(query.get("openid.return_to", "/"))
+        elif self.command == "POST" and form.get("openid.pape.max_auth_age") == "0" and "password" in form:
+            return_to = _local(form.get("openid.return_to", "/"))
+            if "reauth-captcha" in site.faults:
+                self._send(site.render("captcha.html"))
+                return True
+            if form.get("email") == acct.email and hmac.compare_digest(form["password"], acct.password):
+                cookie = f"{REAUTH_COOKIE}={site.issue_reauth()}; Path=/; HttpOnly; SameSite=Lax"
+                self._redirect(return_to, cookies=(cookie,))
+                return True
+        else:
+            return False
+        error = "パスワードが正しくありません" if self.command == "POST" else None
+        page = site.render(
+            "signin-password.html", error=error, email=acct.email, action_token=token, return_to=return_to, reauth=True
+        )
+        self._send(page)
+        return True
+
+    def _console(self) -> None:
+        """POST /hz/mycd/digital-console/ajax: the two read activities are answered (console_answer); any other
+        activity is a state change and goes to the ledger first, whatever happens next."""
+        site = self.site
+        if self.command != "POST":
+            self._send("method not allowed", HTTPStatus.METHOD_NOT_ALLOWED, ctype="text/plain")
+            return
+        form = self._form()
+        activity = form.get("activity", "")
+        if activity not in CONSOLE_READS:
+            site.record_ledger(self.command, CONSOLE_AJAX, (f"activity={activity}", *sorted(set(form) - {"activity"})))
+        if not self._signed_in():
+            self._redirect("/ap/signin?" + urlencode({"openid.return_to": "/hz/mycd/digital-console/alldevices"}))
+            return
+        session = self._cookies().get(SESSION_COOKIE, "")
+        if not hmac.compare_digest(form.get("csrfToken", ""), site.csrf_token(session)):
+            body = json.dumps({"success": False, "error": "INVALID_CSRF_TOKEN"})
+            self._send(body, HTTPStatus.FORBIDDEN, ctype=_JSON)
+            return
+        if activity not in CONSOLE_READS:
+            self._send(json.dumps({"success": True, activity: {"success": True}}), ctype=_JSON)
+            return
+        try:
+            activity_input = json.loads(form.get("activityInput") or "{}")
+            if not isinstance(activity_input, dict):
+                raise ValueError("activityInput is not an object")
+            status, body, ctype = site.console_answer(activity, activity_input)
+        except (ValueError, TypeError):
+            self._send(json.dumps({"success": False, "error": "INVALID_INPUT"}), HTTPStatus.BAD_REQUEST, ctype=_JSON)
+            return
+        self._send(body, status, ctype=ctype)
 
 
 def _local(url: str) -> str:
