@@ -1,6 +1,7 @@
 """Measure the targets of the nightly check and print a table.
 
-  - the demo check with a reused session, wall time of `orderwatch demo` (median of N runs)
+  - the demo check with a reused session, wall time of `orderwatch demo` (median of N runs), without and
+    with the settings pages (`--settings`: Login & Security, 2-step, memberships, devices, Kindle content)
   - peak memory of the whole check: Python and all browser processes, summed RSS, sampled every 10 ms
   - one order-history page parsed (median ms): the demo page and, when ../shared is present, real pages
   - one digital order page parsed (median ms): the demo's two templates and, when ../shared is present,
@@ -67,11 +68,11 @@ def _memory_mb(pids: set[int]) -> tuple[float, float]:
     return rss / 1024, pss / 1024
 
 
-def run_demo(env: dict[str, str]) -> tuple[float, float, float, int]:
+def run_demo(env: dict[str, str], *extra: str) -> tuple[float, float, float, int]:
     """One `orderwatch demo` run: (wall seconds, peak RSS sum MB, peak PSS sum MB, exit code)."""
     start = time.perf_counter()
     proc = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "orderwatch"), "demo"],
+        [str(ROOT / ".venv" / "bin" / "orderwatch"), "demo", *extra],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -146,6 +147,8 @@ def main() -> None:
         assert first[3] == 1, f"demo exited {first[3]}, expected 1 (findings)"
         results = [run_demo(env) for _ in range(args.runs)]
         assert all(r[3] == 1 for r in results)
+        with_settings = [run_demo(env, "--settings") for _ in range(args.runs)]  # + the 5 settings pages
+        assert all(r[3] == 1 for r in with_settings)
     row(
         "demo check, reused session (wall, median)",
         statistics.median(r[0] for r in results),
@@ -154,12 +157,23 @@ def main() -> None:
     )
     row("demo check, first run with sign-in (wall)", first[0], "s", None)
     row(
+        "demo check + settings pages, reused session (wall, median)",
+        statistics.median(r[0] for r in with_settings),
+        "s",
+        None,
+    )
+    row(
         "peak memory, Python + driver + browser (PSS sum)",
-        max(r[2] for r in [*results, first]),
+        max(r[2] for r in [*results, *with_settings, first]),
         "MB",
         TARGETS["peak_rss_mb"],
     )
-    row("peak memory, same processes (RSS sum, overcounts)", max(r[1] for r in [*results, first]), "MB", None)
+    row(
+        "peak memory, same processes (RSS sum, overcounts)",
+        max(r[1] for r in [*results, *with_settings, first]),
+        "MB",
+        None,
+    )
 
     width = max(len(r[0]) for r in rows)
     print(f"{'measure':<{width}}  {'value':>10}  {'target':>9}  result")

@@ -123,6 +123,12 @@ def _report_options(f: Any) -> Any:
     "--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Pretend today is this date (default: today in Tokyo)."
 )
 @click.option("--fresh-session", is_flag=True, help="Forget the demo's saved session and sign in again.")
+@click.option(
+    "--settings",
+    "force_settings",
+    is_flag=True,
+    help="Read the settings pages this run (the demo reads them on its first run, then every settings_every).",
+)
 @click.option("--headed", is_flag=True, help="Show the browser window.")
 @click.pass_context
 def demo(
@@ -134,6 +140,7 @@ def demo(
     force_sign_in: bool,
     as_of: datetime | None,
     fresh_session: bool,
+    force_settings: bool,
     headed: bool,
 ) -> None:
     """Run the full check against a local replay of a demo amazon.co.jp account.
@@ -170,6 +177,7 @@ def demo(
             report_md=report_md,
             report_html=report_html,
             trace=trace,
+            force_settings=force_settings,
         )
         code = _run(ctx, target, allowlist, opts)
         if site.ledger:  # the bot must never reach a state-changing endpoint

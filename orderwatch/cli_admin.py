@@ -537,7 +537,7 @@ def record(
     """
     from orderwatch.allowlist import Allowlist, load_allowlist
     from orderwatch.config import load_settings, private_dir, write_private
-    from orderwatch.recording import RULES, scrub_page, scrub_url
+    from orderwatch.recording import RULES, scrub_json, scrub_page, scrub_url
     from orderwatch.runner import execute_check
 
     settings = load_settings(
@@ -568,8 +568,10 @@ def record(
     for index, capture in enumerate(report.captures, 1):
         if capture.html is None:
             continue
-        name = f"{index:02d}-{capture.kind}.html"
-        scrubbed, counts = scrub_page(capture.html, known + extra)
+        is_json = capture.html.lstrip().startswith(("{", "["))  # the console's answers (devices, content)
+        name = f"{index:02d}-{capture.kind}.{'json' if is_json else 'html'}"
+        scrub = scrub_json if is_json else scrub_page
+        scrubbed, counts = scrub(capture.html, known + extra)
         write_private(folder / name, scrubbed)
         manifest.append(
             {

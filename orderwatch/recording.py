@@ -24,7 +24,14 @@ RULES: dict[str, str] = {
     "token_field": "hidden form fields and data attributes that carry tokens (CSRF, session, workflow state)",
     "token_in_script": "token-like values assigned in inline scripts",
     "url_id": "customer, session, shipment and item ids and tokens in URL query strings",
+    "account_name_row": "the name on Login & Security (the value of its name row), wherever else it appears",
+    "device_identity": "the digital console's device names and serial numbers (names often hold the owner's)",
 }
+# Login & Security's name row: the current page's #NAME_BUTTON and the older /ap/cnep form
+# (reference/account-pages.md); its first text is the label, the next one the name.
+NAME_ROWS = ("#NAME_BUTTON", "#cnep_1a_name_form")
+DEVICE_NAME = re.compile(r"^device\w*Name$")  # deviceName, deviceAccountName (not displayCategoryFriendlyName)
+DEVICE_SERIAL = re.compile(r"(?i)serial")
 
 NAME_BLOCKS = (
     ".yohtmlc-recipient .a-size-base", ".recipient .a-size-base", "[id^=shipToInsertionNode]", ".displayAddressDiv",
@@ -58,8 +65,23 @@ def scrub_page(html: str, known: tuple[str, ...] = ()) -> tuple[str, Counter[str
         n = html.count(value)
         if n:
             counts["known_value"] += n
-            html = html.replace(value, "REDACTED")
+            html = html.replace(value, "user@example.com" if EMAIL.fullmatch(value) else "REDACTED")
     tree = LexborHTMLParser(html)
+    names: set[str] = set()
+    for sel in NAME_ROWS:
+        for row in tree.css(sel):
+            texts = [
+                (n.text_content or "").strip()
+                for n in row.traverse(include_text=True)
+                if n.tag == "-text" and (n.text_content or "").strip()
+            ]
+            if len(texts) >= 2:  # the label, then the name
+                names.add(texts[1])
+    for name in sorted((n for n in names if len(n) >= 2), key=len, reverse=True):
+        counts["account_name_row"] += html.count(name)
+        html = html.replace(name, "REDACTED")
+    if names:
+        tree = LexborHTMLParser(html)
     for sel in GREETING:
         for node in tree.css(sel):
             text = node.text() or ""
@@ -102,6 +124,43 @@ def scrub_page(html: str, known: tuple[str, ...] = ()) -> tuple[str, Counter[str
     html = _sub(GIFT, lambda m: "XXXX-XXXXXX-XXXX", html, counts, "gift_card_code")
     html = _sub(HONORIFIC, lambda m: "REDACTED 様" if m[0] != "REDACTED 様" else m[0], html, counts, "honorific_name")
     return html, counts
+
+
+def scrub_json(text: str, known: tuple[str, ...] = ()) -> tuple[str, Counter[str]]:
+    """Scrub a JSON answer the run kept (the digital console's device and content lists): device names and
+    serial numbers, token-like keys, e-mail addresses, phone numbers and known values. Titles, ASINs and dates
+    stay, so it parses to the same lists."""
+    import json
+
+    counts: Counter[str] = Counter()
+    seen: dict[str, str] = {}
+    serials: dict[str, str] = {}
+
+    def clean(key: str, value: object) -> object:
+        if isinstance(value, dict):
+            return {k: clean(k, v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [clean(key, v) for v in value]
+        if not isinstance(value, str):
+            return value
+        if DEVICE_SERIAL.search(key):  # one stand-in per device: the parser tells devices apart by it
+            counts["device_identity"] += 1
+            return serials.setdefault(value, f"REDACTED-{len(serials) + 1}")
+        if DEVICE_NAME.match(key):
+            counts["device_identity"] += 1
+            return seen.setdefault(value, f"Device {len(seen) + 1}")
+        if TOKEN_NAME.search(key) and len(value) >= 6:
+            counts["token_field"] += 1
+            return "REDACTED"
+        for v in known:
+            if v and len(v) >= 3 and v in value:
+                counts["known_value"] += 1
+                value = value.replace(v, "REDACTED")
+        value = _sub(EMAIL, lambda m: "user@example.com", value, counts, "email")
+        return _sub(PHONE, lambda m: "000-0000-0000", value, counts, "phone")
+
+    data = clean("", json.loads(text))
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n", counts
 
 
 def _sub(

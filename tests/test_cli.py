@@ -30,7 +30,7 @@ def test_help_lists_the_commands_and_exit_codes() -> None:
 
 
 @pytest.mark.browser
-def test_demo_exits_1_with_the_two_findings_and_saves_the_run(tmp_path: Path) -> None:
+def test_demo_exits_1_with_the_kindle_order_one_click_the_trial_and_the_device(tmp_path: Path) -> None:
     out = run("demo", "--report-json", str(tmp_path / "r.json"), "--report-md", str(tmp_path / "r.md"))
     assert out.returncode == 1, out.stderr
     data = json.loads((tmp_path / "r.json").read_text())
@@ -38,6 +38,8 @@ def test_demo_exits_1_with_the_two_findings_and_saves_the_run(tmp_path: Path) ->
     assert [(f["kind"], f["severity"], f["subject"]) for f in data["findings"]] == [
         ("unexpected_order", "high", "D01-2046175-3391842"),
         ("one_click_enabled", "medium", "one_click"),
+        ("trial_started", "medium", "subscription:Amazon Music Unlimited"),
+        ("device_added", "medium", "device:デモ太郎の2台目のAndroid"),
     ]
     assert data["one_click"] == {"enabled": True}
     assert "D01-2046175-3391842" in out.stdout and "yesterday" in out.stdout

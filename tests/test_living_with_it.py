@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from orderwatch.parsers import parse_order_history
+from orderwatch.parsers import parse_content, parse_devices, parse_login_security, parse_order_history
 from orderwatch.replay import DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET, ReplaySite
 
 from .conftest import ROOT, cli_env
@@ -155,11 +155,12 @@ def test_ack_stops_an_order_being_reported_and_history_lists_the_runs(tmp_path: 
     assert ow("ack", "D01-2046175-3391842", "--note", "bought on purpose", "--demo").returncode == 0
     second = ow("demo", "--report-json", "r2.json")
     kinds = [f["kind"] for f in json.loads(Path("r2.json").read_text())["findings"]]
-    assert second.returncode == 1 and kinds == ["one_click_enabled"]  # the Kindle order is no longer reported
+    # the Kindle order is no longer reported; the settings findings stay until `baseline accept`
+    assert second.returncode == 1 and kinds == ["one_click_enabled", "trial_started", "device_added"]
     hist = ow("history", "--demo", "--json")
     runs = json.loads(hist.stdout)
     assert [r["status"] for r in runs] == ["findings", "findings"]
-    assert [r["findings"] for r in runs] == [1, 2]
+    assert [r["findings"] for r in runs] == [3, 4]
     assert ow("ack", "not-an-order").returncode == 2
 
 
@@ -214,13 +215,27 @@ def test_record_saves_scrubbed_pages_that_parse_to_the_same_orders(tmp_path: Pat
         "order-summary",
         "order-summary",
         "one-click",
+        "login-security",
+        "two-step",
+        "memberships",
+        "devices",
+        "content",
     ]
     assert all({"url", "page", "marketplace", "captured_at"} <= set(m) for m in manifest)
+    assert [m["file"] for m in manifest if m["file"].endswith(".json")] == ["09-devices.json", "10-content.json"]
     report = json.loads(Path("rec/scrub-report.json").read_text())
     assert report["replaced"]["greeting_name"] >= 5 and report["replaced"]["name_or_address_block"] >= 1
     first = Path("rec/01-order-history.html").read_text()
     assert "デモ 太郎" not in first  # the demo account holder's name
-    assert not [p.name for p in Path("rec").glob("*.html") if "デモ 太郎" in p.read_text()]  # on no page
+    assert not [p.name for p in Path("rec").glob("*.*") if "デモ 太郎" in p.read_text()]  # on no page
+    assert report["replaced"]["account_name_row"] >= 2 and report["replaced"]["device_identity"] >= 6
+    recorded = "".join(p.read_text() for p in Path("rec").glob("*.*"))
+    assert "demo@example.com" not in recorded and "1234-5678" not in recorded and "G000DEMO0000PW05" not in recorded
+    assert "デモ太郎の" not in recorded  # device names carry the owner's name
+    login = parse_login_security(Path("rec/06-login-security.html").read_text())
+    assert (login.name, login.passkeys, login.two_step) == ("REDACTED", 1, True)
+    assert len(parse_devices(Path("rec/09-devices.json").read_text())) == 3
+    assert {c.asin for c in parse_content(Path("rec/10-content.json").read_text()).items} >= {"B0DMYST001"}
     site = ReplaySite()
     original = parse_order_history(site.order_history_html("last30", 0))
     scrubbed = parse_order_history(first)

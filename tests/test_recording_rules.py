@@ -129,3 +129,48 @@ def test_the_demo_summaries_lose_the_account_holders_name() -> None:
             scrubbed, _ = scrub_page(html)
             assert "デモ 太郎" not in scrubbed, template
             assert parse_order_summary(scrubbed).order_id == order.id
+
+
+def test_the_login_and_security_name_row_is_scrubbed_everywhere_the_name_appears() -> None:
+    from orderwatch.recording import scrub_page
+
+    page = (
+        '<div data-device="desktop"><button id="NAME_BUTTON"><span><a><div><span>名前</span></div>'
+        "<div><span>山田 花子</span></div></a></span><span>編集</span></button>"
+        "<p>山田 花子さんのアカウント</p></div>"
+    )
+    out, counts = scrub_page(page)
+    assert "山田 花子" not in out and counts["account_name_row"] == 2
+    assert "名前" in out and "編集" in out  # the label and the action stay
+
+
+def test_console_answers_lose_device_names_and_serials_but_keep_titles_and_dates() -> None:
+    import json
+
+    from orderwatch.recording import scrub_json
+
+    answer = json.dumps(
+        {
+            "GetDevicesOverview": {
+                "deviceList": [
+                    {"deviceName": "花子のKindle", "deviceAccountName": "花子のKindle", "deviceSerialNumber": "G0001"},
+                    {
+                        "deviceName": "花子のiPhone",
+                        "deviceSerialNumber": "IOS02",
+                        "displayCategoryFriendlyName": "Kindle",
+                    },
+                ],
+                "csrfToken": "abcdef123456",
+                "owner": "hanako@example.com",
+            },
+            "items": [{"title": "本", "asin": "B0TEST0001", "acquiredDate": "2026年11月27日"}],
+        },
+        ensure_ascii=False,
+    )
+    out, counts = scrub_json(answer)
+    assert "花子" not in out and "G0001" not in out and "abcdef123456" not in out and "hanako@" not in out
+    data = json.loads(out)["GetDevicesOverview"]["deviceList"]
+    assert [d["deviceName"] for d in data] == ["Device 1", "Device 2"]
+    assert data[0]["deviceAccountName"] == "Device 1"  # the same device keeps one stand-in
+    assert data[0]["deviceSerialNumber"] != data[1]["deviceSerialNumber"]
+    assert "B0TEST0001" in out and "2026年11月27日" in out and counts["device_identity"] == 5

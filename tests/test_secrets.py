@@ -74,7 +74,9 @@ def test_sentinel_secrets_appear_nowhere(tmp_path: Path) -> None:
     helps = [_orderwatch(*cmd, "--help") for cmd in (["check"], ["demo"], ["verify-email"], [])]
 
     state = tmp_path / "xdg" / "state" / "orderwatch"
-    session_files = [p for p in state.glob("session-*.json") if not p.name.endswith(".cooldown.json")]
+    session_files = [
+        p for p in state.glob("session-*.json") if not p.name.endswith((".cooldown.json", ".baseline.json"))
+    ]
     cookies = [c["value"] for p in session_files for c in json.loads(p.read_text())["cookies"]]
     assert cookies, "the run must have signed in and saved a session"
     totp = pyotp.TOTP(TOTP_SECRET)

@@ -250,3 +250,18 @@ def test_an_unexpected_subscription_stays_a_finding_after_the_first_read_until_a
     assert [f.kind for f in findings(read_of(b, subscriptions=(PRIME, MUSIC)), b, allow)] == ["trial_started"]
     b.accept(["subscriptions"], NOW)
     assert findings(read_of(b, subscriptions=(PRIME, MUSIC)), b, allow) == []
+
+
+def test_reports_and_notifications_carry_a_settings_section_with_masked_values(base: Baseline) -> None:
+    from orderwatch.notify import decide
+    from orderwatch.report import Report, dumps, render_html, render_markdown, render_terminal
+
+    read = read_of(base, devices=(KINDLE, STRANGER))
+    report = Report("co.jp", JP.base_url, TODAY, TODAY - timedelta(days=30), NOW, settings=read)
+    report.findings = findings(read, base)
+    notice = decide(report, [], {})
+    assert notice is not None and "device_added" in notice.body and "Settings:" in notice.body
+    for text in (render_terminal(report), render_markdown(report), render_html(report, {}), notice.body, dumps(report)):
+        assert "t***@example.com" in text and "***-****-5678" in text
+        assert "taro@example.com" not in text and "1234-5678" not in text
+        assert "知らないAndroid" in text
