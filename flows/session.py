@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, TypeVar
@@ -157,9 +157,8 @@ class AccountSession:
             return self._reauth(cap, url)
         if self._sign_in_attempted:
             raise HumanNeededError(state.value, "The site asked to sign in again within one run; stopping.")
-        cooldown = self._cooldown()
-        active = cooldown.active_until()
-        if active is not None and not self.target.force_sign_in:
+        cooldown, active = self._cooldown()
+        if active is not None:
             until, reason = active
             raise HumanNeededError(
                 "sign_in_cooldown",
@@ -192,8 +191,10 @@ class AccountSession:
             raise HumanNeededError("session_not_kept", "Signed in, but the site asked to sign in again.")
         return cap
 
-    def _cooldown(self) -> SignInCooldown:
-        return SignInCooldown(self.target.session_file.with_name(self.target.session_file.stem + ".cooldown.json"))
+    def _cooldown(self) -> tuple[SignInCooldown, tuple[datetime, str] | None]:
+        """The account's sign-in cool-down, and (until, why) while it holds (never with --force-sign-in)."""
+        cooldown = SignInCooldown(self.target.session_file.with_name(self.target.session_file.stem + ".cooldown.json"))
+        return cooldown, None if self.target.force_sign_in else cooldown.active_until()
 
     def _reauth(self, cap: Captured, url: str) -> Captured:
         """A sensitive page asked for the password again although the session is valid. Answered at most once
@@ -210,9 +211,8 @@ class AccountSession:
             raise ReauthError(
                 "reauth_again", f"{page} asked for the password again, after this run answered once", url=url
             )
-        cooldown = self._cooldown()
-        active = cooldown.active_until()
-        if active is not None and not self.target.force_sign_in:
+        cooldown, active = self._cooldown()
+        if active is not None:
             until, reason = active
             raise ReauthError(
                 "sign_in_cooldown",
