@@ -232,9 +232,13 @@ def _read_settings(session: AccountSession, report: Report, read: SettingsRead, 
     def page(section: str, parse: Callable[[str, str], T]) -> T | None:
         kind, path = SETTINGS_PAGES[section]
         url = session.pages.settings_url(path)
-        return _attempt(report, kind, url, lambda: session.read(kind, url, parse))
+        # no screenshot of the pages showing the e-mail, the phone or 2-step methods: reports mask them
+        private = section in ("login_security", "two_step")
+        return _attempt(report, kind, url, lambda: session.read(kind, url, parse, screenshot=not private))
 
     login = page("login_security", parse_login_security)
+    if login is not None:  # kept out of a trace of this run
+        session.private_values += [v for v in (login.email, login.phone, login.name) if v]
     keep("login_security", base.login_state(login) if login is not None else None)
     keep("two_step", page("two_step", parse_two_step))
     keep("subscriptions", page("subscriptions", parse_subscriptions))
@@ -276,7 +280,8 @@ def _console(
     if len(session.guard.blocked) > mark:
         event = session.guard.blocked[-1]
         raise GuardBlockedError(f"the {activity} request was refused by the guard ({event.reason})", url=answer.url)
-    return session.parse(kind, answer, parse), page
+    # no screenshot: without its scripts the console page draws no list (the answer is what was read)
+    return session.parse(kind, answer, parse, screenshot=False), page
 
 
 def _read_content(session: AccountSession, since: date) -> tuple[ContentItem, ...]:

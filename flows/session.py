@@ -107,6 +107,8 @@ class AccountSession:
         self.pages_read: list[str] = []
         self._sign_in_attempted = False  # at most one automatic sign-in per run, whatever its outcome
         self._reauth_attempted = False  # at most one re-authentication per run, whatever its outcome
+        # values a page showed that a trace must not keep (the account's e-mail, phone and name, once read)
+        self.private_values: list[str] = []
 
     def __enter__(self) -> AccountSession:
         return self
@@ -120,7 +122,8 @@ class AccountSession:
             self._save_trace_chunk()
             self.context.tracing.stop()
             secrets = [c["value"] for c in self.context.cookies()]
-            secrets += [s for s in (self.target.creds.password, self.target.creds.totp_secret) if s]
+            creds = self.target.creds
+            secrets += [s for s in (creds.password, creds.totp_secret, creds.email, *self.private_values) if s]
             for chunk in self._trace_chunks:
                 scrub_archive(chunk, secrets)
             self._tracing = False
@@ -274,14 +277,24 @@ class AccountSession:
             self.guard.blocked.extend(guard.blocked)
             context.close()
 
-    def read(self, kind: str, url: str, parse: Callable[[str, str], T]) -> T:
+    def read(self, kind: str, url: str, parse: Callable[[str, str], T], *, screenshot: bool = True) -> T:
         """Open ``url`` and parse it; a PageChangedError gets a snapshot of the page."""
         parts = urlsplit(url)
         self.progress(f"{kind} {parts.path}" + (f"?{parts.query}" if parts.query else ""))
-        return self.parse(kind, self.get(url), parse)
+        return self.parse(kind, self.get(url), parse, screenshot=screenshot)
 
-    def parse(self, kind: str, cap: Captured, parse: Callable[[str, str], T], *, label: str | None = None) -> T:
-        """Parse a captured page; a PageChangedError gets a snapshot of the page (named by ``label``)."""
+    def parse(
+        self,
+        kind: str,
+        cap: Captured,
+        parse: Callable[[str, str], T],
+        *,
+        label: str | None = None,
+        screenshot: bool = True,
+    ) -> T:
+        """Parse a captured page; a PageChangedError gets a snapshot of the page (named by ``label``).
+        ``screenshot=False``: no screenshot for the report (a page showing the e-mail and phone in full, or
+        one whose list only its scripts would draw)."""
         try:
             result = parse(cap.html, self.target.market.code)
         except PageChangedError as exc:
@@ -293,7 +306,7 @@ class AccountSession:
             (str(result.order_id),) if hasattr(result, "order_id") else ()
         )
         capture = PageCapture(kind, cap.url, ids, html=cap.html if self.keep_html else None)
-        if self.screenshots and self.run_dir is not None:
+        if screenshot and self.screenshots and self.run_dir is not None:
             shot = self.run_dir / "pages" / f"{len(self.captures) + 1:02d}-{kind}.png"
             private_dir(shot.parent)
             try:

@@ -266,7 +266,7 @@ class Baseline:
         baseline (``initial[section]`` instead, when the allowlist says what is expected on the first run).
         Returns the sections that got their first baseline."""
         started = []
-        for name in sorted(read.fresh):
+        for name in (n for n in SECTIONS if n in read.fresh):
             value = read.section(name)
             at = read.read_at[name]
             self.latest[name] = (at, value)
@@ -293,7 +293,7 @@ SECTION_TITLES = {
     "two_step": "2-step verification (2段階認証)",
     "subscriptions": "Memberships & subscriptions (メンバーシップおよび購読)",
     "devices": "Devices (端末)",
-    "content": "Kindle content accepted without an order (コンテンツ)",
+    "content": "Kindle content (コンテンツ)",
 }
 
 
@@ -340,13 +340,14 @@ def changes(base: Baseline, name: str) -> tuple[list[str], list[str]]:
     """(lines only in the baseline, lines only in the latest read) of a section; content: the titles read
     in the window (accepting them means no order is expected for them)."""
     latest = base.latest.get(name, (None, None))[1]
-    if name == "content":
+    if name == "content":  # the titles bought or taken free that are not accepted yet (loans need no order)
         accepted = {c.asin for c in (base.accepted.get(name, (None, ()))[1] or ())}
-        titles = [c for c in latest or () if c.asin not in accepted]
+        titles = [c for c in latest or () if c.asin not in accepted and c.how in ("purchase", "free")]
         return [], section_lines(name, tuple(titles)) if titles else []
     old = section_lines(name, base.accepted[name][1]) if name in base.accepted else []
     new = section_lines(name, latest) if latest is not None else []
-    return [x for x in old if x not in new], [x for x in new if x not in old]
+    facts = ("(none)", "(not read yet)")  # placeholders, not items that came or went
+    return [x for x in old if x not in new and x not in facts], [x for x in new if x not in old and x not in facts]
 
 
 def render(base: Baseline, sections: tuple[str, ...] = SECTIONS) -> str:

@@ -336,54 +336,76 @@ def baseline() -> None:
     """
 
 
-def _baseline_of(demo: bool) -> Any:
+def _baseline_of(demo: bool, base_url: str | None = None, marketplace: str | None = None) -> Any:
+    """The baseline of the demo account, or of the account `check` reads with these options (a replay on
+    a loopback address has a baseline of its own, like its saved session)."""
     from orderwatch.baseline import Baseline, baseline_path
     from orderwatch.config import load_settings
 
-    settings = load_settings()
+    settings = load_settings(base_url=base_url, marketplace=marketplace)
     if demo:
         return Baseline.load(baseline_path(settings.state_dir / "demo" / "session.json"))
     target, _ = account_target(settings, need_credentials=False)
     return Baseline.load(baseline_path(target.session_file))
 
 
+def _baseline_options(f: Any) -> Any:
+    f = click.option("--marketplace", type=click.Choice(["co.jp", "com"]), help="Which Amazon (as for check).")(f)
+    f = click.option("--base-url", help="The site, as given to check (a loopback replay has its own baseline).")(f)
+    return click.option("--demo", is_flag=True, help="The demo account's baseline (the one `orderwatch demo` uses).")(f)
+
+
 @baseline.command("show")
-@click.option("--demo", is_flag=True, help="The demo account's baseline.")
-def baseline_show(demo: bool) -> None:
+@_baseline_options
+def baseline_show(demo: bool, base_url: str | None, marketplace: str | None) -> None:
     """Print the baseline of each settings section and what the latest read changed (- gone, + new)."""
     from orderwatch.baseline import render
 
-    click.echo(render(_baseline_of(demo)), nl=False)
+    base = _baseline_of(demo, base_url, marketplace)
+    click.echo(render(base), nl=False)
+    if not demo and not base.latest:
+        click.echo("(Nothing read yet for this account. For the demo account: `orderwatch baseline show --demo`.)")
 
 
 @baseline.command("accept")
 @click.argument("kinds", nargs=-1, metavar="[KIND]...")
 @click.option("--all", "accept_all", is_flag=True, help="Accept every section's latest read.")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask; accept after showing (for scripts).")
-@click.option("--demo", is_flag=True, help="The demo account's baseline.")
-def baseline_accept(kinds: tuple[str, ...], accept_all: bool, yes: bool, demo: bool) -> None:
+@_baseline_options
+def baseline_accept(
+    kinds: tuple[str, ...], accept_all: bool, yes: bool, demo: bool, base_url: str | None, marketplace: str | None
+) -> None:
     """Make the latest read of KIND the baseline, after showing what changes.
 
     KIND is a section — login_security, two_step, subscriptions, devices, content — or a finding kind
     from a report (device_added, trial_started, two_step_method_added, ...), which accepts its section.
+    A subscription or device your allowlist does not list stays a finding: list it there instead.
     """
     from orderwatch.baseline import FINDING_SECTION, SECTIONS, changes, render
 
-    if accept_all == bool(kinds):
+    if accept_all and kinds:
+        raise UsageError("give either what to accept (KIND ...) or --all, not both")
+    if not accept_all and not kinds:
         raise UsageError("name what to accept (a section or a finding kind, see --help), or pass --all")
     sections: list[str] = []
     for kind in SECTIONS if accept_all else kinds:
         section = kind if kind in SECTIONS else FINDING_SECTION.get(kind)
         if section is None:
+            if kind in ("unexpected_order", "one_click_enabled", "one_click_disabled"):
+                raise UsageError(
+                    f"{kind} is not a settings finding: acknowledge an order with `orderwatch ack ORDER_ID`, "
+                    "set one_click.expected in the allowlist"
+                )
             known = ", ".join([*SECTIONS, *sorted(FINDING_SECTION)])
             raise UsageError(f"{kind!r} is neither a settings section nor a settings finding kind ({known})")
         if section not in sections:
             sections.append(section)
-    base = _baseline_of(demo)
+    base = _baseline_of(demo, base_url, marketplace)
     readable = [name for name in sections if name in base.latest]
     for name in sections:
         if name not in readable:
-            click.echo(f"{name}: never read yet — nothing to accept (the next settings read starts its baseline)")
+            hint = "" if demo else " — for the demo account add --demo"
+            click.echo(f"{name}: never read yet — nothing to accept (the next settings read starts its baseline){hint}")
     pending = [name for name in readable if any(changes(base, name))]
     for name in readable:
         if name not in pending:
@@ -394,7 +416,9 @@ def baseline_accept(kinds: tuple[str, ...], accept_all: bool, yes: bool, demo: b
     if not yes:
         if not sys.stdin.isatty():
             raise UsageError("not asking without a terminal: run again with --yes to accept what is shown above")
-        click.confirm("Accept these as the new baseline?", abort=True)
+        if not click.confirm("Accept these as the new baseline?"):
+            click.echo("nothing accepted")
+            return
     done = base.accept(pending, datetime.now().astimezone())
     base.save()
     click.echo(f"accepted: {', '.join(done)} — the next report compares with these.")

@@ -143,9 +143,13 @@ def load_settings(**explicit: Any) -> Settings:
         return Settings(**given)
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors(include_input=False)
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg'].removeprefix('Value error, ')}"
+            for e in exc.errors(include_input=False)
         )
-        raise UsageError(f"invalid settings: {problems}") from None
+        where = config_dir() / "config.toml"
+        raise UsageError(
+            f"invalid settings (command-line options, ORDERWATCH_* environment, .env or {where}): {problems}"
+        ) from None
     except (OSError, ValueError) as exc:  # unreadable or malformed config.toml / .env
         where = config_dir() / "config.toml"
         raise UsageError(f"cannot read settings ({where} or .env): {exc.__class__.__name__}: {exc}") from None

@@ -312,12 +312,15 @@ def _login_findings(read: SettingsRead, base: LoginState | None, market: Marketp
         if old == new:
             continue
         was = old.shown if old else "none"
+        same_look = (
+            " (the digits that differ are among those the mask hides)" if old and new and old.shown == new.shown else ""
+        )
         found.append(
             Finding(
                 kind=kind,
                 severity="high",
                 subject=f"login_security.{kind.split('_')[0]}",
-                message=f"The account's {label} changed: {was} → {new.shown if new else 'none'}{when}.",
+                message=f"The account's {label} changed: {was} → {new.shown if new else 'none'}{same_look}{when}.",
                 advice=(
                     f"If you did not change it: sign in yourself (type the address) and open {url} — "
                     "ログインとセキュリティ / Login & Security — set your own "
@@ -428,9 +431,9 @@ def _subscription_findings(
             continue
         expected = allowlist.expects_subscription(sub.name)
         new = base is not None and sub.name not in running
-        # the allowlist decides alone only before the first baseline (which then leaves out what it does not
-        # expect): after that, the baseline does, so `baseline accept` silences it
-        if expected is True or not (new or (base is None and expected is False)):
+        # the allowlist's list holds on every run (accepting does not silence it: list it there); without
+        # one, the baseline decides
+        if expected is True or not (new or expected is False):
             continue
         trial = sub.status == "free_trial"
         charge = ""
@@ -438,7 +441,7 @@ def _subscription_findings(
             amount = f" {sub.amount.display()}" if sub.amount else ""
             on = f" on {sub.next_charge.isoformat()}" if sub.next_charge else ""
             charge = f"; the first charge{amount} falls{on}" if trial else f"; next charge{amount}{on}"
-        why = "not in your baseline" if new else "not among the subscriptions your allowlist expects"
+        why = "not among the subscriptions your allowlist expects" if expected is False else "not in your baseline"
         found.append(
             Finding(
                 kind="trial_started" if trial else "subscription_started",
@@ -452,8 +455,11 @@ def _subscription_findings(
                     f"If nobody in your household started it: open {url} (メンバーシップおよび購読 / Memberships & "
                     'Subscriptions) yourself and press 「会員登録をキャンセル」 / "Cancel subscription" before '
                     "the first charge; a trial started by a stray tap is exactly how the story began. If it is "
-                    "wanted, run `orderwatch baseline accept subscriptions` (or list it as [[subscription]] in "
-                    "your allowlist)."
+                    + (
+                        "wanted, add a [[subscription]] name_pattern for it to your allowlist."
+                        if expected is False
+                        else "wanted, run `orderwatch baseline accept subscriptions`."
+                    )
                 ),
             )
         )
@@ -472,10 +478,10 @@ def _device_findings(
     for dev in now:
         expected = allowlist.expects_device(dev.name, dev.family)
         new = base is not None and (dev.name, dev.family) not in known
-        if expected is True or not (new or (base is None and expected is False)):
+        if expected is True or not (new or expected is False):
             continue
         registered = f", registered {dev.registered.isoformat()}" if dev.registered else ""
-        why = "not in your baseline" if new else "not among the devices your allowlist expects"
+        why = "not among the devices your allowlist expects" if expected is False else "not in your baseline"
         found.append(
             Finding(
                 kind="device_added",
@@ -490,7 +496,11 @@ def _device_findings(
                     "(コンテンツと端末の管理 → 端末 / Content & Devices → Devices) yourself and deregister it "
                     '(「登録の解除」 / "Deregister"); '
                     + _SIGN_OUT_EVERYWHERE
-                    + " If it is yours, run `orderwatch baseline accept devices`."
+                    + (
+                        " If it is yours, add a [[device]] name_pattern for it to your allowlist."
+                        if expected is False
+                        else " If it is yours, run `orderwatch baseline accept devices`."
+                    )
                 ),
             )
         )

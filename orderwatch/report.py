@@ -96,6 +96,7 @@ class Report:
     captures: list[PageCapture] = field(default_factory=list)  # pages read (screenshots for the HTML report)
     settings: SettingsRead | None = None  # the settings as last read (this run's reads in ``settings.fresh``)
     settings_next: datetime | None = None  # when the settings pages are read next (None: read this run)
+    baseline_started: list[str] = field(default_factory=list)  # sections whose first read became their baseline
 
     @property
     def incomplete(self) -> bool:
@@ -158,6 +159,7 @@ def _settings_json(report: Report) -> dict[str, Any] | None:
         return None
     out: dict[str, Any] = report.settings.to_json()
     out["next_read"] = report.settings_next.isoformat(timespec="seconds") if report.settings_next else None
+    out["baseline_started"] = report.baseline_started
     return out
 
 
@@ -226,18 +228,26 @@ def settings_summary(report: Report) -> list[tuple[str, str, list[str]]]:
             lines = [f"{c.title} ({c.asin}, {c.acquired.isoformat()}, {c.how})" for c in value] or [
                 "(none in the window)"
             ]
-        out.append((SECTION_TITLES[name].replace(" accepted without an order", " in the window"), when, lines))
+        out.append((SECTION_TITLES[name].replace("content", "content in the window"), when, lines))
     return out
 
 
 def settings_schedule_note(report: Report) -> str | None:
-    """When the settings pages are read next, for a run that did not read them."""
-    if report.settings_next is None:
-        return None
-    return (
-        f"Settings pages are read every settings_every (next on {report.settings_next.date().isoformat()}; "
-        "`orderwatch check --settings` reads them now)."
-    )
+    """When the settings pages are read next (a run that did not read them), or that a first read has just
+    become the baseline (the changes it may already hold were not compared with anything)."""
+    notes = []
+    if report.baseline_started:
+        names = ", ".join(SECTION_TITLES[n].split(" (")[0] for n in report.baseline_started)
+        notes.append(
+            f"Settings baseline started for: {names}. This first read is what later reads are compared with — "
+            "look over the Settings section once now (`orderwatch baseline show`)."
+        )
+    if report.settings_next is not None:
+        notes.append(
+            "Settings pages are read on their own schedule (settings_every in config.toml): next on "
+            f"{report.settings_next.date().isoformat()}; run with --settings to read them now."
+        )
+    return " ".join(notes) or None
 
 
 def render_terminal(report: Report) -> str:

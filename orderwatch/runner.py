@@ -94,6 +94,7 @@ def execute_check(target: CheckTarget, allowlist: Allowlist, opts: RunOptions) -
             report.settings_next = baseline.next_due(opts.settings_every)
         if report.settings is not None and report.settings.fresh:
             started = baseline.record(report.settings, initial=first_baseline(report.settings, allowlist))
+            report.baseline_started = started
             if started:
                 logger.info("settings baseline started for: {}", ", ".join(started))
             baseline.save()

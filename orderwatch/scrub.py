@@ -17,7 +17,7 @@ def scrub_archive(path: Path, secrets: list[str], drop_paths: tuple[str, ...] = 
     """Rewrite the trace zip at ``path``: network entries of requests under ``drop_paths`` (sign-in) are
     removed with their stored bodies, and every remaining occurrence of each secret is replaced by
     [secret]. Returns how many entries and values were removed. Secrets under 6 characters are ignored."""
-    values = sorted({s.encode() for s in secrets if s and len(s) >= 6}, key=len, reverse=True)
+    values = sorted({s.encode() for s in secrets if s and len(s.encode()) >= 6}, key=len, reverse=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     removed = 0
     with zipfile.ZipFile(path) as src:

@@ -34,6 +34,7 @@ def test_the_demo_shows_the_trial_and_the_device_until_each_is_accepted(tmp_path
     assert first.returncode == 1, first.stderr
     assert kinds(tmp_path / "1.json") == ["unexpected_order", "one_click_enabled", "trial_started", "device_added"]
     assert "Memberships & subscriptions" in first.stdout and "read in this run" in first.stdout
+    assert "Settings baseline started" not in first.stdout  # the demo's baseline is last week's
     settings = json.loads((tmp_path / "1.json").read_text())["settings"]
     assert settings["login_security"] == {
         "email": "d***@example.com",
@@ -57,7 +58,7 @@ def test_the_demo_shows_the_trial_and_the_device_until_each_is_accepted(tmp_path
     second = run("demo", "--report-json", str(tmp_path / "2.json"))  # settings not due: the last read counts
     assert second.returncode == 1
     assert kinds(tmp_path / "2.json") == ["unexpected_order", "one_click_enabled", "trial_started"]
-    assert "as read on" in second.stdout and "check --settings" in second.stdout
+    assert "as read on" in second.stdout and "--settings to read them now" in second.stdout
     data = json.loads((tmp_path / "2.json").read_text())["settings"]
     assert data["devices"] is None and data["next_read"] is not None  # not read by this run
 
@@ -67,10 +68,14 @@ def test_the_demo_shows_the_trial_and_the_device_until_each_is_accepted(tmp_path
 
 def test_baseline_accept_explains_bad_input() -> None:
     assert run("baseline", "accept", "--demo").returncode == 2
+    both = run("baseline", "accept", "devices", "--all", "--demo")
+    assert both.returncode == 2 and "not both" in both.stderr
+    order = run("baseline", "accept", "unexpected_order", "--demo")
+    assert order.returncode == 2 and "orderwatch ack" in order.stderr
     wrong = run("baseline", "accept", "passwords", "--demo", "--yes")
     assert wrong.returncode == 2 and "device_added" in wrong.stderr
-    never = run("baseline", "accept", "devices", "--demo", "--yes")
-    assert never.returncode == 0 and "never read yet" in never.stdout
+    never = run("baseline", "accept", "devices", "--yes")
+    assert never.returncode == 0 and "never read yet" in never.stdout and "--demo" in never.stdout
 
 
 @pytest.mark.browser
@@ -83,6 +88,8 @@ def test_check_against_the_replay_reads_every_settings_page_and_prints_them(tmp_
         out = run("check", "--base-url", site.base_url, "--allowlist", "allow.toml", "--report-json", "r.json")
         assert site.ledger == []
         paths = {p.split("?")[0] for _, p in site.requests}
+        shown = run("baseline", "show", "--base-url", site.base_url)
+    assert shown.returncode == 0 and "latest read" in shown.stdout and "d***@example.com" in shown.stdout
     assert out.returncode == 1, out.stderr
     for path in (
         "/ax/account/manage",
@@ -98,5 +105,13 @@ def test_check_against_the_replay_reads_every_settings_page_and_prints_them(tmp_
     data = json.loads(Path("r.json").read_text())
     assert all(data["settings"][k] is not None for k in ("login_security", "two_step", "subscriptions", "devices"))
     assert DEMO_EMAIL not in out.stdout + Path("r.json").read_text()
-    # the first read is the baseline: nothing of the settings is a finding yet
+    # the first read is the baseline: nothing of the settings is a finding yet, and the report says so
     assert not {f["kind"] for f in data["findings"]} & {"trial_started", "device_added"}
+    assert "Settings baseline started for: Login & Security" in out.stdout
+    assert data["settings"]["baseline_started"] == [
+        "login_security",
+        "two_step",
+        "subscriptions",
+        "devices",
+        "content",
+    ]

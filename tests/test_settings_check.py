@@ -240,3 +240,29 @@ def test_the_same_delete_without_the_guard_reaches_the_ledger(browser: Browser, 
 def _age_sessions(site: ReplaySite) -> None:
     """Make every sign-in so far older than the replay's "recent sign-in" window (re-authentication)."""
     site.age_recent_auth()
+
+
+def test_no_screenshot_or_trace_of_a_run_keeps_the_email_or_phone_of_login_and_security(
+    browser: Browser, replay: ReplaySite, tmp_path: Path
+) -> None:
+    import zipfile
+
+    target = target_of(replay, tmp_path)
+    base = Baseline.load(baseline_path(target.session_file))
+    from flows.session import AccountSession  # noqa: F401  (the run below opens one)
+
+    report = run_check(
+        browser, target, load_allowlist(DEMO_DIR / "allowlist.toml"), tmp_path / "run", trace=True,
+        screenshots=True, baseline=base,
+    )  # fmt: skip
+    assert settings_kinds(report) == SETTINGS_KINDS
+    shots = {c.kind for c in report.captures if c.screenshot is not None}
+    assert "memberships" in shots and not shots & {"login-security", "two-step", "devices", "content"}
+    traces = sorted((tmp_path / "run").glob("trace-*.zip"))
+    assert traces
+    for trace in traces:
+        with zipfile.ZipFile(trace) as z:
+            for name in z.namelist():
+                data = z.read(name)
+                for value in ("demo@example.com", "90-1234-5678", "デモ 太郎"):
+                    assert value.encode() not in data, (trace.name, name, value)

@@ -89,7 +89,7 @@ def test_the_first_read_becomes_the_baseline_and_raises_nothing(tmp_path: Path) 
     b = Baseline(tmp_path / "baseline.json")
     first = read_of(b, subscriptions=(PRIME, MUSIC), devices=(KINDLE, STRANGER))
     assert findings(first, b) == []
-    assert sorted(b.record(first)) == ["content", "devices", "login_security", "subscriptions", "two_step"]
+    assert b.record(first) == ["login_security", "two_step", "subscriptions", "devices", "content"]
     assert findings(first, b) == []
 
 
@@ -240,7 +240,7 @@ def test_masks() -> None:
     assert mask_phone("+81 90-1234-5678") == "***-****-5678"
 
 
-def test_an_unexpected_subscription_stays_a_finding_after_the_first_read_until_accepted(tmp_path: Path) -> None:
+def test_a_subscription_the_allowlist_does_not_list_stays_a_finding_even_when_accepted(tmp_path: Path) -> None:
     from orderwatch.diff import first_baseline
 
     b = Baseline(tmp_path / "baseline.json")
@@ -249,7 +249,23 @@ def test_an_unexpected_subscription_stays_a_finding_after_the_first_read_until_a
     b.record(first, initial=first_baseline(first, allow))
     assert [f.kind for f in findings(read_of(b, subscriptions=(PRIME, MUSIC)), b, allow)] == ["trial_started"]
     b.accept(["subscriptions"], NOW)
-    assert findings(read_of(b, subscriptions=(PRIME, MUSIC)), b, allow) == []
+    (still,) = findings(read_of(b, subscriptions=(PRIME, MUSIC)), b, allow)
+    assert still.kind == "trial_started" and "[[subscription]]" in still.advice
+    listed = parse_allowlist('[[subscription]]\nname_pattern = "^Amazon"\n', tmp_path / "b.toml")
+    assert findings(read_of(b, subscriptions=(PRIME, MUSIC)), b, listed) == []
+
+
+def test_patterns_added_after_the_baseline_hold_too(base: Baseline, tmp_path: Path) -> None:
+    base.record(read_of(base, devices=(KINDLE, STRANGER)))
+    base.accept(["devices"], NOW)
+    allow = parse_allowlist('[[device]]\nname_pattern = "Kindle"\n', tmp_path / "a.toml")
+    (found,) = findings(read_of(base, devices=(KINDLE, STRANGER)), base, allow)
+    assert found.subject == "device:知らないAndroid" and "allowlist" in found.message
+
+
+def test_a_phone_change_hidden_by_the_mask_says_so(base: Baseline) -> None:
+    (found,) = findings(read_of(base, login_security=replace(LOGIN, phone="090-9999-5678")), base)
+    assert "***-****-5678 → ***-****-5678" in found.message and "mask hides" in found.message
 
 
 def test_reports_and_notifications_carry_a_settings_section_with_masked_values(base: Baseline) -> None:
