@@ -144,6 +144,13 @@ class History:
                     " excluded.last_seen, message = excluded.message",
                     (f.kind, f.subject, f.severity, f.message, now, now),
                 )
+            if not report.incomplete:  # everything was read: a finding not found again is gone, and news if it returns
+                present = {(f.kind, f.subject) for f in report.findings}
+                for kind, subject in db.execute(
+                    "SELECT kind, subject FROM findings WHERE state IN ('new', 'notified')"
+                ).fetchall():
+                    if (kind, subject) not in present:
+                        db.execute("DELETE FROM findings WHERE kind = ? AND subject = ?", (kind, subject))
             cutoff = (datetime.now().astimezone() - timedelta(days=keep_days)).isoformat(timespec="seconds")
             db.execute("DELETE FROM runs WHERE started_at < ?", (cutoff,))
             db.execute("DELETE FROM orders WHERE last_seen < ?", (cutoff,))

@@ -108,3 +108,28 @@ def test_incomplete_is_announced_when_it_lasts_and_again_when_it_recovers() -> N
     assert decide(_report([], "captcha"), ["incomplete", "incomplete", "clean"], {}, incomplete_after=2) is None
     recovered = decide(_report([]), ["incomplete", "incomplete"], {}, incomplete_after=2)
     assert recovered is not None and "completes again" in recovered.title
+
+
+def test_a_finding_that_goes_away_and_comes_back_is_announced_again(tmp_path: Path) -> None:
+    """The story's phone turning 1-Click back on: ON (notified) → OFF (all clear) → ON again is news."""
+    nights = [datetime(2026, 11, 28 + n, 3, 30, tzinfo=UTC) for n in range(3)]
+    with History.open(tmp_path) as h:
+        on = _report([ONE_CLICK], when=nights[0])
+        notice = decide(on, [], h.finding_states())
+        assert notice is not None
+        h.record_run(on, None)
+        h.mark_notified(notice.announces)
+        off = _report([], when=nights[1])
+        assert decide(off, ["findings"], h.finding_states()) is not None  # "all clear again"
+        h.record_run(off, None)
+        again = _report([ONE_CLICK], when=nights[2])
+        notice = decide(again, ["clean", "findings"], h.finding_states())
+        assert notice is not None and "one_click_enabled" in notice.body
+
+
+def test_an_incomplete_run_does_not_forget_a_notified_finding(tmp_path: Path) -> None:
+    with History.open(tmp_path) as h:
+        h.record_run(_report([ONE_CLICK]), None)
+        h.mark_notified([("one_click_enabled", "one_click")])
+        h.record_run(_report([], status_error="captcha", when=datetime(2026, 11, 29, 3, 30, tzinfo=UTC)), None)
+        assert h.finding_states() == {("one_click_enabled", "one_click"): "notified"}
