@@ -370,7 +370,7 @@ def account_target(
     creds = Credentials(
         settings.email or from_keyring("email"),
         settings.password.get_secret_value() if settings.password else from_keyring("password"),
-        settings.totp_secret.get_secret_value() if settings.totp_secret else from_keyring("totp_secret"),
+        settings.totp_secret.get_secret_value() if settings.totp_secret else keyring_totp(),
     )
     for value in (creds.password, creds.totp_secret):
         register_secret(value)
@@ -400,6 +400,21 @@ def account_target(
         reauth=settings.reauth,
     )
     return target, loopback
+
+
+def keyring_totp() -> str | None:
+    """The TOTP secret from the keyring, normalised; UsageError (exit 2) when it is not a secret."""
+    from orderwatch.credentials import from_keyring, normalize_totp_secret
+
+    raw = from_keyring("totp_secret")
+    if raw is None:
+        return None
+    try:
+        return normalize_totp_secret(raw)
+    except ValueError as exc:
+        raise UsageError(
+            f"the TOTP secret in the keyring: {exc}; store it again with `orderwatch init --keyring`"
+        ) from None
 
 
 def check_base_url(url: str, official_host: str) -> tuple[str, bool]:

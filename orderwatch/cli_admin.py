@@ -46,7 +46,7 @@ def init(use_keyring: bool) -> None:
         email = click.prompt("Amazon e-mail")
         password = click.prompt("Amazon password", hide_input=True)
         secret = click.prompt("TOTP secret (base32, from adding an authenticator app)", hide_input=True)
-        _check_totp(secret)
+        secret = _check_totp(secret)
         for field, value in (("email", email), ("password", password), ("totp_secret", secret)):
             to_keyring(field, value)
         click.echo("stored   e-mail, password and TOTP secret in the OS keyring")
@@ -61,15 +61,14 @@ def init(use_keyring: bool) -> None:
     )
 
 
-def _check_totp(secret: str) -> None:
-    import binascii
-
-    import pyotp
+def _check_totp(secret: str) -> str:
+    """The secret normalised (spaces, case, an otpauth:// URI), or UsageError saying what is wrong."""
+    from orderwatch.credentials import normalize_totp_secret
 
     try:
-        pyotp.TOTP(secret.replace(" ", "")).now()
-    except (binascii.Error, ValueError):
-        raise UsageError("that TOTP secret is not base32 (letters A-Z and digits 2-7)") from None
+        return normalize_totp_secret(secret)
+    except ValueError as exc:
+        raise UsageError(f"that TOTP secret cannot be used: {exc}") from None
 
 
 @main.command()
@@ -165,7 +164,12 @@ def _doctor_credentials(settings: Any) -> tuple[bool, str, str]:
         key = {"e-mail": "email", "password": "password", "TOTP secret": "totp_secret"}[field]
         if value:
             found.append(f"{field} (environment/.env)")
-        elif from_keyring(key):
+        elif stored := from_keyring(key):
+            if key == "totp_secret":
+                try:
+                    _check_totp(stored)
+                except UsageError as exc:
+                    return False, "credentials", f"the TOTP secret in the keyring: {exc.message}"
             found.append(f"{field} (keyring)")
         else:
             missing.append(field)

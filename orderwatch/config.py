@@ -105,6 +105,17 @@ class Settings(BaseSettings):
             raise ValueError('must be "co.jp" or "com"')
         return v
 
+    @field_validator("totp_secret")
+    @classmethod
+    def _totp(cls, v: SecretStr | None) -> SecretStr | None:
+        """Normalised (spaces, lower case, an otpauth:// URI) and checked when the settings load: a bad secret
+        stops with exit 2 before any sign-in step sends the e-mail and password."""
+        if v is None:
+            return None
+        from orderwatch.credentials import normalize_totp_secret
+
+        return SecretStr(normalize_totp_secret(v.get_secret_value()))
+
     @field_validator("settings_every")
     @classmethod
     def _every(cls, v: str) -> str:

@@ -41,3 +41,29 @@ def keyring_available() -> bool:
         return not isinstance(keyring.get_keyring(), FailKeyring)
     except Exception:
         return False
+
+
+def normalize_totp_secret(raw: str) -> str:
+    """The TOTP secret as pyotp wants it, from the ways people copy it: Amazon shows it in groups of four
+    with spaces; it may be pasted in lower case, with hyphens or padding, or as the whole ``otpauth://``
+    URI of its QR code. Raises ValueError (never naming the value) when it is not a base32 secret."""
+    from urllib.parse import parse_qs, urlsplit
+
+    text = raw.strip()
+    if text.lower().startswith("otpauth://"):
+        secrets = parse_qs(urlsplit(text).query).get("secret", [])
+        if len(secrets) != 1:
+            raise ValueError("the otpauth:// URI has no secret= parameter")
+        text = secrets[0]
+    text = "".join(text.split()).replace("-", "").rstrip("=").upper()
+    if not text:
+        raise ValueError("it is empty")
+    bad = [c for c in text if c not in "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"]
+    if bad:  # which characters is not said: they are part of the secret
+        raise ValueError(
+            f"it is not base32: {len(bad)} character(s) other than the letters A-Z and digits 2-7 "
+            "(0, 1, 8, 9 and symbols never occur in a secret; copy it again)"
+        )
+    if len(text) < 16:
+        raise ValueError(f"it is too short ({len(text)} characters; an authenticator secret has 16 or more)")
+    return text
