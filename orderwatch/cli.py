@@ -17,7 +17,7 @@ from loguru import logger
 
 from orderwatch import __version__
 from orderwatch.errors import OrderwatchError, PageChangedError, UsageError
-from orderwatch.runner import RunOptions, execute_check, with_browser
+from orderwatch.runner import RunOptions, execute_check, exit_interrupted, with_browser
 
 if TYPE_CHECKING:
     from flows.session import CheckTarget
@@ -42,6 +42,8 @@ class _Group(click.Group):
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except KeyboardInterrupt:  # Ctrl-C: named as such, the shell's convention for SIGINT (128 + 2)
+            exit_interrupted()
         except Exception as exc:  # a bug or an unforeseen failure: never exit 0 (clean) or 1 (findings)
             logger.opt(exception=exc).debug("internal error")
             first = (str(exc).splitlines() or [""])[0]

@@ -3,8 +3,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import os
+import signal
 import sqlite3
+import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -86,6 +91,7 @@ def execute_check(target: CheckTarget, allowlist: Allowlist, opts: RunOptions) -
                 opts.headed,
                 opts.loopback_only,
                 target.market.host,
+                on_interrupt=lambda: _record_interrupted(target, opts, run_dir),
             )
         finally:
             progress.done()
@@ -123,6 +129,25 @@ def execute_check(target: CheckTarget, allowlist: Allowlist, opts: RunOptions) -
     return report, run_dir
 
 
+def _record_interrupted(target: CheckTarget, opts: RunOptions, run_dir: Path) -> None:
+    """A run stopped by Ctrl-C: its report (nothing read is claimed) and its row in the history."""
+    from orderwatch.config import write_private
+
+    # no logging and no progress line here: Ctrl-C may have come while the logger or stderr was busy
+    from orderwatch.history import History
+    from orderwatch.report import Report, dumps
+
+    now = datetime.now().astimezone()
+    report = Report(target.market.code, target.base_url, now.date(), now.date(), now, finished_at=now)
+    report.error = {"reason": "interrupted", "message": "the run was interrupted (Ctrl-C) before it finished"}
+    try:
+        write_private(run_dir / "report.json", dumps(report))
+        with History.open(opts.history_dir) as history:
+            history.record_run(report, None, keep_days=opts.keep_days)
+    except (OSError, sqlite3.Error) as exc:
+        os.write(2, f"\norderwatch: the interrupted run could not be recorded: {exc}".encode())
+
+
 def _notify(
     history: object, report: Report, previous: list[str], states: dict[tuple[str, str], str], opts: RunOptions
 ) -> None:
@@ -140,16 +165,37 @@ def _notify(
 
 
 def with_browser(
-    work: Callable[[Browser], T], browser_path: Path | None, headed: bool, loopback_only: bool, host: str = ""
+    work: Callable[[Browser], T],
+    browser_path: Path | None,
+    headed: bool,
+    loopback_only: bool,
+    host: str = "",
+    on_interrupt: Callable[[], None] | None = None,
 ) -> T:
     """Launch the browser orderwatch uses, run ``work`` with it, close it. For a real site (``host``)
-    the browser's resolver knows that host and its static hosts only."""
+    the browser's resolver knows that host and its static hosts only.
+
+    Ctrl-C while the browser works: ``on_interrupt`` (record the run), then the process ends at once with
+    130. Unwinding Playwright's event loop from inside a call it was waiting on prints tracebacks of
+    futures it never finishes; the driver ends the browser when this process goes."""
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
     from bots.browser import STATIC_HOSTS, find_browser, launch
 
     executable = find_browser(browser_path, headed=headed, prefer_full=not loopback_only)
+
+    def on_sigint(signum: int, frame: object) -> None:
+        # Handled here, not as a KeyboardInterrupt: raised inside Playwright's own callbacks it prints their
+        # tracebacks, or turns into a "target closed" error. The run is recorded, then the process ends; the
+        # driver ends the browser when this process goes. (Runs between two bytecodes of the main thread,
+        # which holds no history connection while the browser works.)
+        if on_interrupt is not None:
+            on_interrupt()
+        exit_interrupted()
+
+    main_thread = threading.current_thread() is threading.main_thread()  # only there can a handler be set
+    previous = signal.signal(signal.SIGINT, on_sigint) if main_thread else None
     try:
         with sync_playwright() as pw:
             hosts = None if loopback_only else [host, *STATIC_HOSTS]
@@ -161,6 +207,21 @@ def with_browser(
     except PlaywrightError as exc:
         first = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
         raise OrderwatchError(f"the browser could not be started or failed: {first}") from None
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGINT, previous)
+
+
+EXIT_INTERRUPTED = 130  # Ctrl-C (SIGINT): 128 + 2, as shells report it
+
+
+def exit_interrupted() -> None:
+    """Say "interrupted" and end the process now with 130. Written with os.write: Ctrl-C may have come in
+    the middle of a write to stderr (the progress line), where Python's own stream may not be used again."""
+    with contextlib.suppress(Exception):
+        sys.stdout.flush()
+    os.write(2, b"\norderwatch: interrupted (Ctrl-C); nothing more was read\n")
+    os._exit(EXIT_INTERRUPTED)
 
 
 def write_user_file(path: Path, text: str) -> None:
