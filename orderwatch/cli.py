@@ -17,7 +17,7 @@ from loguru import logger
 
 from orderwatch import __version__
 from orderwatch.errors import OrderwatchError, PageChangedError, UsageError
-from orderwatch.runner import RunOptions, execute_check, exit_interrupted, with_browser
+from orderwatch.runner import RunOptions, execute_check, exit_interrupted, with_acknowledged, with_browser
 
 if TYPE_CHECKING:
     from flows.session import CheckTarget
@@ -656,6 +656,8 @@ def verify_email(
         rules = load_allowlist(settings.allowlist_path)
     else:
         rules = Allowlist()
+    # orders acknowledged with `orderwatch ack` are expected here too, as in the check
+    rules = with_acknowledged(rules, settings.data_dir / "demo" if demo else settings.data_dir)
     if facts.order_ids and not offline:
         mail_date = facts.date.date() if facts.date else None
         outcome = _look_up(settings, list(facts.order_ids), mail_date, demo, force_sign_in)

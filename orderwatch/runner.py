@@ -63,9 +63,7 @@ def execute_check(target: CheckTarget, allowlist: Allowlist, opts: RunOptions) -
     from orderwatch.state import RunLock
 
     with RunLock(target.session_file.parent):  # one run at a time per account; refused before anything is written
-        with History.open(opts.history_dir) as history:
-            acked = history.acknowledged()
-        allowlist = dataclasses.replace(allowlist, acknowledged=allowlist.acknowledged | acked)
+        allowlist = with_acknowledged(allowlist, opts.history_dir)
         baseline = Baseline.load(baseline_path(target.session_file))
         now = datetime.now().astimezone()
         due = opts.force_settings or baseline.due(opts.settings_every, now)
@@ -127,6 +125,16 @@ def execute_check(target: CheckTarget, allowlist: Allowlist, opts: RunOptions) -
         except sqlite3.Error as exc:  # the report is written; the history is a convenience
             logger.error("the run history could not be updated ({}); the report is in {}", exc, run_dir)
     return report, run_dir
+
+
+def with_acknowledged(allowlist: Allowlist, history_dir: Path) -> Allowlist:
+    """The allowlist with every order acknowledged with `orderwatch ack` (kept in the history): the one
+    place that decides "expected", for the check and for verify-email alike."""
+    from orderwatch.history import History
+
+    with History.open(history_dir) as history:
+        acked = history.acknowledged()
+    return dataclasses.replace(allowlist, acknowledged=allowlist.acknowledged | acked)
 
 
 def _record_interrupted(target: CheckTarget, opts: RunOptions, run_dir: Path) -> None:

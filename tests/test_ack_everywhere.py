@@ -1,0 +1,38 @@
+"""`orderwatch ack` counts everywhere "expected" is decided: the check and verify-email alike."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import cli_env
+
+MAIL = Path(__file__).parent / "mails" / "genuine-digital-ja.eml"  # the story's Kindle order, D01-2046175-3391842
+
+
+def ow(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "orderwatch", *args],
+        capture_output=True,
+        text=True,
+        env=cli_env(),
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.browser
+def test_after_ack_verify_email_no_longer_calls_the_order_unexpected() -> None:
+    before = ow("verify-email", "--demo", "--json", str(MAIL))
+    data = json.loads(before.stdout)
+    assert before.returncode == 1 and data["verdict"] == "genuine", before.stdout + before.stderr
+    assert any("ack" in a for a in data["advice"])
+    assert ow("ack", "D01-2046175-3391842", "--demo").returncode == 0
+    after = ow("verify-email", "--demo", "--json", str(MAIL))
+    data = json.loads(after.stdout)
+    assert after.returncode == 0, after.stdout + after.stderr
+    assert data["verdict"] == "genuine" and not any("acknowledge" in a for a in data["advice"])
