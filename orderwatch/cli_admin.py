@@ -308,26 +308,61 @@ ORDER_ID = r"^(D\d{2}|\d{3})-\d{7}-\d{7}$"
 
 
 @main.command()
-@click.argument("order_id")
+@click.argument("order_id", required=False)
 @click.option("--note", help="Why this order is fine (kept in the history).")
-@click.option("--demo", is_flag=True, help="Acknowledge in the demo account's history.")
-def ack(order_id: str, note: str | None, demo: bool) -> None:
-    """Mark ORDER_ID as intended: it is not reported again (kept in the run history)."""
-    import re
+@click.option("--list", "list_acks", is_flag=True, help="List the acknowledged orders.")
+@click.option("--undo", is_flag=True, help="Take the acknowledgement of ORDER_ID back: it is judged again.")
+@click.option("--demo", is_flag=True, help="The demo account's history.")
+def ack(order_id: str | None, note: str | None, list_acks: bool, undo: bool, demo: bool) -> None:
+    """Mark ORDER_ID as intended: it is not reported again (kept in the run history).
 
+    Ids are read as people paste them: lower case and full-width characters (ｄ０１－…) are fine.
+    """
     from orderwatch.config import load_settings
     from orderwatch.history import History
 
-    if not re.match(ORDER_ID, order_id):
-        raise UsageError(f"{order_id!r} is not an order id like 249-1234567-1234567 or D01-1234567-1234567")
     settings = load_settings()
     folder = settings.data_dir / "demo" if demo else settings.data_dir
+    if list_acks:
+        if order_id or undo:
+            raise UsageError("--list takes no order id and no --undo")
+        with History.open(folder) as history:
+            rows = history.acks()
+        for oid, why, at in rows:
+            click.echo(f"{oid}  {at[:10]}  {why or ''}".rstrip())
+        if not rows:
+            click.echo("No order is acknowledged.")
+        return
+    if not order_id:
+        raise UsageError("give an ORDER_ID (or --list)")
+    oid = normalize_order_id(order_id)
     with History.open(folder) as history:
-        known = history.ack(order_id, note)
-    click.echo(
-        f"{order_id} acknowledged: it will not be reported again."
-        + ("" if known else " (No check has seen this order yet.)")
-    )
+        if undo:
+            if not history.unack(oid):
+                raise UsageError(f"{oid} is not acknowledged (see `orderwatch ack --list`)")
+            click.echo(f"{oid}: acknowledgement taken back — the next check judges it again.")
+            return
+        known = history.ack(oid, note)
+    click.echo(f"{oid} acknowledged: it will not be reported again.")
+    if not known:
+        click.echo(
+            f"Warning: no check has seen {oid} in this account's history — check the id"
+            + ("" if demo else " (for the demo account add --demo)")
+            + ".",
+            err=True,
+        )
+
+
+def normalize_order_id(text: str) -> str:
+    """An order id as people paste it — full-width (ｄ０１－…), lower case, with spaces — in the site's form;
+    UsageError when it is not one."""
+    import re
+    import unicodedata
+
+    oid = "".join(unicodedata.normalize("NFKC", text).split()).upper().replace("‐", "-").replace("−", "-")
+    if not re.match(ORDER_ID, oid):
+        raise UsageError(f"{text!r} is not an order id like 249-1234567-1234567 or D01-1234567-1234567")
+    return oid
 
 
 @main.group()

@@ -176,6 +176,18 @@ class History:
             known = db.execute("SELECT 1 FROM orders WHERE order_id = ?", (order_id,)).fetchone()
         return known is not None
 
+    def unack(self, order_id: str) -> bool:
+        """Take an acknowledgement back: the order is judged again (a finding of it is new again). True when
+        there was one."""
+        with self._tx() as db:
+            gone = db.execute("DELETE FROM acks WHERE order_id = ?", (order_id,)).rowcount
+            db.execute("DELETE FROM findings WHERE subject = ? AND state = 'acknowledged'", (order_id,))
+        return bool(gone)
+
+    def acks(self) -> list[tuple[str, str | None, str]]:
+        """(order id, note, when) of every acknowledgement, newest first."""
+        return [(r[0], r[1], r[2]) for r in self.db.execute("SELECT order_id, note, at FROM acks ORDER BY at DESC")]
+
     # --- reading -------------------------------------------------------------------------------------
     def acknowledged(self) -> frozenset[str]:
         return frozenset(r[0] for r in self.db.execute("SELECT order_id FROM acks"))
