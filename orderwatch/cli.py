@@ -652,13 +652,16 @@ def verify_email(
         from orderwatch.replay.account import DEMO_DIR
 
         rules = load_allowlist(DEMO_DIR / "allowlist.toml")
-    elif settings.allowlist_path.exists() or not offline:
+    elif allowlist is not None or settings.allowlist_path.exists():
         rules = load_allowlist(settings.allowlist_path)
-    else:
+    else:  # no allowlist yet (a first use, in a hurry): the mail is judged all the same, nothing counts as expected
         rules = Allowlist()
     # orders acknowledged with `orderwatch ack` are expected here too, as in the check
     rules = with_acknowledged(rules, settings.data_dir / "demo" if demo else settings.data_dir)
-    if facts.order_ids and not offline:
+    skipped = None
+    if facts.order_ids and not offline and not demo:
+        skipped = _lookup_impossible(settings)
+    if facts.order_ids and not offline and skipped is None:
         mail_date = facts.date.date() if facts.date else None
         outcome = _look_up(settings, list(facts.order_ids), mail_date, demo, force_sign_in)
         lookups, lookup_error = outcome.lookups, outcome.error
@@ -673,6 +676,7 @@ def verify_email(
         offline=offline,
         lookup_error=lookup_error,
         message_center=message_center,
+        skipped=skipped,
     )
     if as_json:
         click.echo(json.dumps(verdict.to_json(), ensure_ascii=False, indent=2))
@@ -696,6 +700,18 @@ def _read_source(source: str) -> tuple[bytes, str]:
         raise UsageError(f"{path} is a folder, not a saved mail") from None
     except OSError as exc:
         raise UsageError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def _lookup_impossible(settings: Settings) -> str | None:
+    """Why the account cannot be looked up now (no saved session and no credentials to sign in), or None.
+    The verdict on the mail itself is given all the same: the panicked reader needs it now."""
+    try:
+        account_target(settings)
+    except UsageError as exc:
+        if "no saved session" in exc.message:
+            return "no saved session and no credentials"
+        raise
+    return None
 
 
 def _look_up(settings: Settings, order_ids: list[str], mail_date: Any, demo: bool, force_sign_in: bool) -> Any:

@@ -183,3 +183,16 @@ def test_a_lookup_that_cannot_reach_the_site_exits_3(tmp_path: Path) -> None:
     data = as_json(out)
     assert data["lookup_error"]["reason"] == "site_unreachable"
     assert data["orders"][0]["found"] is None
+
+
+def test_without_a_session_or_credentials_the_verdict_comes_anyway_and_says_how_to_look_up() -> None:
+    """The panicked user of the story needs the verdict now: no exit 2 for missing credentials or allowlist."""
+    genuine = run("--json", str(MAILS / "genuine-digital-ja.eml"))
+    assert genuine.returncode == 1, genuine.stderr  # suspicious: the order could not be looked up
+    data = json.loads(genuine.stdout)
+    assert data["verdict"] == "suspicious" and data["lookup_error"] is None
+    assert any("the lookup was skipped: no saved session and no credentials" in r for r in data["reasons"])
+    assert any("orderwatch login --headed" in a and "--offline" in a for a in data["advice"])
+    assert data["message_center"]["checked"] is False and "skipped" in data["message_center"]["reason"]
+    phishing = run(str(MAILS / "lookalike-domain.eml"))
+    assert phishing.returncode == 1 and b"PHISHING" in phishing.stdout

@@ -171,8 +171,14 @@ def judge_mail(
     offline: bool,
     lookup_error: dict[str, str] | None = None,
     message_center: MessageCenterRead | None = None,
+    skipped: str | None = None,
 ) -> MailVerdict:
+    """``skipped``: why the account lookup was not made although it was asked for (no saved session and no
+    credentials) — the mail is then judged as with --offline, and the texts say why and how to enable it."""
     orders = [_order_result(lk, allowlist) for lk in lookups]
+    offline = offline or skipped is not None
+    if skipped is not None and message_center is None:
+        message_center = MessageCenterRead(None, f"the account lookup was skipped: {skipped}")
     mc = _message_center(facts, message_center, market, offline)
     off_amazon = [link for link in links if not link.is_amazon]
     reasons: list[str] = []
@@ -197,7 +203,7 @@ def judge_mail(
         verdict = "suspicious"
         reasons.append(
             "the sender is authenticated and every link goes to Amazon, but the order numbers "
-            "were not looked up (--offline)"
+            f"were not looked up ({'the lookup was skipped: ' + skipped if skipped else '--offline'})"
         )
     elif any(o.found is not True for o in orders):
         verdict = "suspicious"
@@ -241,7 +247,13 @@ def judge_mail(
     # phishing advice names the Amazon the mail pretends to be; advice about orders, the account's own
     advice_market = (_claimed_market(facts) or market) if verdict == "phishing" else market
     found = [lk.order for lk in lookups if lk.order is not None]
-    result.advice = _advice(result, found, allowlist, advice_market, offline)
+    result.advice = _advice(result, found, allowlist, advice_market, offline and skipped is None)
+    if skipped is not None and orders:
+        result.advice.append(
+            f"The order lookup was skipped ({skipped}). Sign in once with `orderwatch login --headed` (the session "
+            "is saved), then run verify-email again to have the order numbers and the Message Center checked; "
+            "`--offline` judges the mail without the lookup."
+        )
     return result
 
 
