@@ -16,7 +16,7 @@ import click
 from loguru import logger
 
 from orderwatch import __version__
-from orderwatch.errors import OrderwatchError, PageChangedError, UsageError
+from orderwatch.errors import CheckIncomplete, OrderwatchError, PageChangedError, UsageError
 from orderwatch.runner import RunOptions, execute_check, exit_interrupted, with_acknowledged, with_browser
 
 if TYPE_CHECKING:
@@ -246,30 +246,61 @@ def check(
     expected.
     """
     from orderwatch.allowlist import load_allowlist
-    from orderwatch.config import load_settings
+    from orderwatch.config import data_dir, load_settings
+    from orderwatch.heartbeat import ping
 
-    settings = load_settings(
-        base_url=base_url,
-        marketplace=marketplace,
-        allowlist=allowlist,
-        window_days=window_days,
-        headed=headed or None,
-        browser=browser,
-    )
-    rules = load_allowlist(settings.allowlist_path)
-    target, loopback = account_target(settings, force_sign_in)
-    opts = run_options(
-        settings,
-        ctx,
-        demo=False,
-        loopback=loopback,
-        report_json=report_json,
-        report_md=report_md,
-        report_html=report_html,
-        trace=trace,
-        force_settings=force_settings,
-    )
-    ctx.exit(_run(ctx, target, rules, opts))
+    settings: Settings | None = None
+    opts: RunOptions | None = None
+    try:
+        settings = load_settings(
+            base_url=base_url,
+            marketplace=marketplace,
+            allowlist=allowlist,
+            window_days=window_days,
+            headed=headed or None,
+            browser=browser,
+        )
+        ping(settings.heartbeat_url, "start")
+        rules = load_allowlist(settings.allowlist_path)
+        target, loopback = account_target(settings, force_sign_in)
+        opts = run_options(
+            settings,
+            ctx,
+            demo=False,
+            loopback=loopback,
+            report_json=report_json,
+            report_md=report_md,
+            report_html=report_html,
+            trace=trace,
+            force_settings=force_settings,
+        )
+        code = _run(ctx, target, rules, opts)
+    except Exception as exc:  # every run, however it ends, is a run: a history row, the heartbeat told
+        from orderwatch.logs import mask
+        from orderwatch.runner import record_failed_run
+
+        reason = _failure_reason(exc)
+        first = (getattr(exc, "message", None) or str(exc)).splitlines()[0] if str(exc) else exc.__class__.__name__
+        market = settings.marketplace if settings else "co.jp"
+        if opts is None and settings is not None:  # ended before its options: notify as configured all the same
+            opts = run_options(settings, ctx, demo=False, loopback=False)
+        record_failed_run(settings.data_dir if settings else data_dir(), market, "", reason, mask(first)[:300], opts)
+        ping(settings.heartbeat_url if settings else None, "fail")
+        raise
+    ping(settings.heartbeat_url, "success" if code in (EXIT_OK, EXIT_FINDINGS) else "fail")
+    ctx.exit(code)
+
+
+def _failure_reason(exc: Exception) -> str:
+    """The history's reason for a check that ended without a report."""
+    if isinstance(exc, UsageError):
+        return "usage_error"
+    if isinstance(exc, CheckIncomplete):
+        state = getattr(exc, "state", None) or exc.meta.get("state")
+        return str(state) if state else exc.reason
+    if isinstance(exc, OrderwatchError):
+        return "browser_error"
+    return "internal_error"
 
 
 def run_options(settings: Settings, ctx: click.Context, *, demo: bool, loopback: bool, **extra: Any) -> RunOptions:

@@ -232,7 +232,8 @@ def _doctor_last_run(data_dir: Path) -> tuple[bool, str, str]:
     r = runs[0]
     text = f"{r.started_at}: {r.status}, {r.orders} orders, {r.findings} finding(s)"
     if r.status == "incomplete":
-        return False, "last run", f"{text} — could not complete ({r.error_reason}); see {r.report_path}"
+        where = f"; see {r.report_path}" if r.report_path else " (it ended before writing a report)"
+        return False, "last run", f"{text} — could not complete ({r.error_reason}){where}"
     return True, "last run", text
 
 

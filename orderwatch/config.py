@@ -84,6 +84,10 @@ class Settings(BaseSettings):
         description="your mail provider's authserv-id(s) (the first word of the Authentication-Results "
         "header it adds, e.g. mx.google.com); only that header is then trusted by verify-email",
     )
+    heartbeat_url: str | None = Field(
+        default=None,
+        description="a dead-man's switch (healthchecks.io style): pinged at /start, on completion, and at /fail",
+    )
     settings_every: str = Field(
         default="7d",
         description="how often the settings pages (Login & Security, 2-step verification, memberships, devices, "
@@ -116,6 +120,18 @@ class Settings(BaseSettings):
 
         return SecretStr(normalize_totp_secret(v.get_secret_value()))
 
+    @field_validator("heartbeat_url")
+    @classmethod
+    def _heartbeat(cls, v: str | None) -> str | None:
+        if v is None or not v.strip():
+            return None
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(v.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be an http(s) URL such as https://hc-ping.com/<uuid>")
+        return v.strip()
+
     @field_validator("settings_every")
     @classmethod
     def _every(cls, v: str) -> str:
@@ -140,7 +156,8 @@ class Settings(BaseSettings):
 
     def secrets(self) -> list[str]:
         """Values that must never be shown: credentials, and notification URLs (they often hold tokens)."""
-        return [s.get_secret_value() for s in (self.password, self.totp_secret) if s is not None] + list(self.notify)
+        secrets = [s.get_secret_value() for s in (self.password, self.totp_secret) if s is not None]
+        return secrets + list(self.notify) + ([self.heartbeat_url] if self.heartbeat_url else [])
 
     @property
     def allowlist_path(self) -> Path:

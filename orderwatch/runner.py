@@ -127,6 +127,29 @@ def execute_check(target: CheckTarget, allowlist: Allowlist, opts: RunOptions) -
     return report, run_dir
 
 
+def record_failed_run(
+    history_dir: Path, marketplace: str, base_url: str, reason: str, message: str, opts: RunOptions | None = None
+) -> None:
+    """A check that ended before it had a report (bad config, missing credentials, another run going on, a
+    browser that would not start, a crash) is still a run: a history row as incomplete, counted toward
+    ``notify_incomplete_after``, so `doctor` and the notifications tell the truth."""
+    from orderwatch.history import History
+    from orderwatch.report import Report
+
+    now = datetime.now().astimezone()
+    report = Report(marketplace, base_url, now.date(), now.date(), now, finished_at=now)
+    report.error = {"reason": reason, "message": message}
+    try:
+        with History.open(history_dir) as history:
+            previous = [r.status for r in history.runs(limit=60)]
+            states = history.finding_states()
+            history.record_run(report, None, keep_days=opts.keep_days if opts else 400)
+            if opts is not None and opts.notify:
+                _notify(history, report, previous, states, opts)
+    except (OSError, sqlite3.Error) as exc:
+        logger.error("the failed run could not be recorded ({})", exc)
+
+
 def with_acknowledged(allowlist: Allowlist, history_dir: Path) -> Allowlist:
     """The allowlist with every order acknowledged with `orderwatch ack` (kept in the history): the one
     place that decides "expected", for the check and for verify-email alike."""
