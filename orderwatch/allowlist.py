@@ -46,6 +46,11 @@ from orderwatch.errors import UsageError
 from orderwatch.models import Item
 
 OneClickExpectation = Literal["on", "off", "any"]
+# The currencies of Amazon's marketplaces (ISO 4217): a ceiling in any other code could never apply.
+CURRENCIES = frozenset(
+    {"JPY", "USD", "CAD", "MXN", "BRL", "GBP", "EUR", "SEK", "PLN", "TRY", "AED", "SAR", "EGP", "INR", "SGD",
+     "AUD", "CNY", "ZAR"}
+)  # fmt: skip
 _ORDER_ID = re.compile(r"^(D\d{2}|\d{3})-\d{7}-\d{7}$")
 _ALLOW_KEYS = {"asin", "title", "title_pattern", "seller", "note"}
 _TOP_KEYS = {"one_click", "price_ceiling", "allow", "acknowledged", "settings", "subscription", "device"}
@@ -97,13 +102,19 @@ class Allowlist:
 def load_allowlist(path: Path) -> Allowlist:
     """Read and validate an allowlist file. Raises UsageError naming the file, line and problem."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig")  # a BOM (Windows editors) is fine
     except FileNotFoundError:
         raise UsageError(
             f"{path}: allowlist file not found (`orderwatch init` creates a template; or pass --allowlist)",
             file=str(path),
         ) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError:
+        raise UsageError(
+            f"{path}: not UTF-8 (Shift_JIS? Windows editors often save so): save it as UTF-8 and run again",
+            file=str(path),
+        ) from None
+    except OSError as exc:
         raise UsageError(f"{path}: cannot read allowlist: {exc.__class__.__name__}", file=str(path)) from None
     return parse_allowlist(text, path)
 
@@ -133,9 +144,12 @@ def parse_allowlist(text: str, path: Path) -> Allowlist:
     if not isinstance(raw_ceilings, dict):
         loc.fail("[price_ceiling] must be a table of CURRENCY = amount", "price_ceiling")
     for currency, amount in raw_ceilings.items():
-        if not re.fullmatch(r"[A-Z]{3}", currency):
+        if currency not in CURRENCIES:
+            hint = {"YEN": "JPY", "円": "JPY", "DOLLAR": "USD", "EURO": "EUR"}.get(currency.upper())
             loc.fail(
-                f"price_ceiling key {currency!r} is not an ISO 4217 currency code such as JPY or USD",
+                f"price_ceiling key {currency!r} is not an ISO 4217 currency code"
+                + (f" — for this one write {hint}" if hint else "")
+                + f" (the codes of Amazon's marketplaces: {', '.join(sorted(CURRENCIES))})",
                 currency,
             )
         if isinstance(amount, bool) or not isinstance(amount, int | float | str):

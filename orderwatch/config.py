@@ -164,9 +164,36 @@ class Settings(BaseSettings):
         return self.allowlist or config_dir() / "allowlist.toml"
 
 
+def check_config_keys(path: Path) -> None:
+    """Unknown keys in config.toml are errors naming the file, the line and the closest valid key: a typo
+    (``window_dayz``) must not silently leave the default in force."""
+    import difflib
+    import tomllib
+
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+        data = tomllib.loads(text)
+    except FileNotFoundError:
+        return
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return  # reported by the settings source itself, with its own message
+    known = sorted(Settings.model_fields)
+    for key in data:
+        if key in known:
+            continue
+        line = next(
+            (n for n, raw in enumerate(text.splitlines(), 1) if raw.split("=", 1)[0].strip().strip('"') == key), None
+        )
+        close = difflib.get_close_matches(key, known, n=1)
+        where = f"{path}, line {line}" if line else str(path)
+        hint = f" — did you mean {close[0]!r}?" if close else f" (known keys: {', '.join(known)})"
+        raise UsageError(f"{where}: unknown key {key!r}{hint}", file=str(path), line=line)
+
+
 def load_settings(**explicit: Any) -> Settings:
     """Build the settings once; explicit values (None = not given) win over every other source."""
     given = {k: v for k, v in explicit.items() if v is not None}
+    check_config_keys(config_dir() / "config.toml")
     try:
         return Settings(**given)
     except ValidationError as exc:

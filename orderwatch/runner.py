@@ -256,8 +256,11 @@ def exit_interrupted() -> None:
 
 
 def write_user_file(path: Path, text: str) -> None:
+    """An extra copy of a report (--report-json/-md/-html PATH): private like the run folder (0600)."""
+    from orderwatch.config import write_private
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        write_private(path, text)
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror}") from None

@@ -1,0 +1,52 @@
+"""Config and input that forgive and explain: a typo in config.toml names the closest key, an allowlist
+with a BOM is read, a Shift_JIS one is asked for as UTF-8, an unknown currency lists the codes."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from orderwatch.allowlist import load_allowlist
+from orderwatch.config import config_dir, load_settings
+from orderwatch.errors import UsageError
+from orderwatch.runner import write_user_file
+
+
+def test_an_unknown_config_key_names_file_line_and_the_closest_key() -> None:
+    path = config_dir() / "config.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('marketplace = "co.jp"\nwindow_dayz = 14\n')
+    with pytest.raises(UsageError) as info:
+        load_settings()
+    assert f"{path}, line 2: unknown key 'window_dayz' — did you mean 'window_days'?" in info.value.message
+    path.write_text("window_days = 14\n")
+    assert load_settings().window_days == 14
+
+
+def test_an_allowlist_with_a_bom_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "allow.toml"
+    path.write_bytes('\ufeff[[allow]]\ntitle = "コーヒー豆"\n'.encode())
+    assert load_allowlist(path).rules[0].title == "コーヒー豆"
+
+
+def test_a_shift_jis_allowlist_is_asked_for_in_utf_8(tmp_path: Path) -> None:
+    path = tmp_path / "allow.toml"
+    path.write_bytes('[[allow]]\ntitle = "コーヒー豆"\n'.encode("shift_jis"))
+    with pytest.raises(UsageError, match="save it as UTF-8"):
+        load_allowlist(path)
+
+
+def test_an_unknown_currency_is_an_error_that_lists_the_codes(tmp_path: Path) -> None:
+    path = tmp_path / "allow.toml"
+    path.write_text("[price_ceiling]\nYEN = 15000\n")
+    with pytest.raises(UsageError) as info:
+        load_allowlist(path)
+    assert "line 2" in info.value.message and "write JPY" in info.value.message and "USD" in info.value.message
+
+
+def test_extra_report_copies_are_private(tmp_path: Path) -> None:
+    copy = tmp_path / "out" / "r.json"
+    write_user_file(copy, "{}")
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
