@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import os
 import sys
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
+EXIT_BROKEN_PIPE = 141  # the reader of the output went away (128 + SIGPIPE, as shells report it)
 REAL_SITE_PAUSE_S = 2.0  # one page at a time, a pause between pages: look like the same person every night
 
 
@@ -44,6 +46,10 @@ class _Group(click.Group):
             raise
         except KeyboardInterrupt:  # Ctrl-C: named as such, the shell's convention for SIGINT (128 + 2)
             exit_interrupted()
+        except BrokenPipeError:  # `orderwatch … | head`: the reader is gone; end quietly, as for SIGPIPE
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # Python's final flush must not fail again
+            ctx.exit(EXIT_BROKEN_PIPE)
         except Exception as exc:  # a bug or an unforeseen failure: never exit 0 (clean) or 1 (findings)
             logger.opt(exception=exc).debug("internal error")
             first = (str(exc).splitlines() or [""])[0]
@@ -275,6 +281,8 @@ def check(
             force_settings=force_settings,
         )
         code = _run(ctx, target, rules, opts)
+    except BrokenPipeError:  # the run is recorded; only its summary found no reader
+        raise
     except Exception as exc:  # every run, however it ends, is a run: a history row, the heartbeat told
         from orderwatch.logs import mask
         from orderwatch.runner import record_failed_run

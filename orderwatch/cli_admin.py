@@ -483,12 +483,27 @@ def history(limit: int, as_json: bool, demo: bool) -> None:
     if as_json:
         click.echo(json.dumps([r.__dict__ for r in runs], indent=2))
         return
-    for r in runs:
-        reason = f" ({r.error_reason})" if r.error_reason else ""
-        click.echo(
-            f"{r.started_at}  {r.status:<10}{reason}  {r.orders:>3} orders  {r.findings:>2} findings  "
-            f"{r.report_path or ''}"
+    if not runs:
+        click.echo("No runs yet.")
+        return
+    rows = [
+        (
+            r.started_at,
+            r.status + (f" ({r.error_reason})" if r.error_reason else ""),
+            _count(r.orders, "order"),
+            _count(r.findings, "finding"),
+            r.report_path or "-",
         )
+        for r in runs
+    ]
+    header = ("started", "status", "orders", "findings", "report")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
+    for row in [header, *rows]:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row[:4], widths, strict=True)) + "  " + row[4])
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 @main.command()

@@ -50,3 +50,47 @@ def test_extra_report_copies_are_private(tmp_path: Path) -> None:
     copy = tmp_path / "out" / "r.json"
     write_user_file(copy, "{}")
     assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+
+
+def test_output_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from orderwatch.replay import ReplaySite
+
+    from .conftest import cli_env
+
+    page = tmp_path / "history.html"
+    page.write_text(ReplaySite().order_history_html("last30", 0))
+    cmd = [sys.executable, "-m", "orderwatch", "parse", "--page", "order-history", *[str(page)] * 80]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=cli_env())
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.read(10)  # a reader like `head` that has had enough
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    assert proc.wait(timeout=60) == 141
+    assert "internal error" not in err and "Traceback" not in err and "BrokenPipe" not in err
+
+
+def test_history_has_a_header_and_counts_in_words(tmp_path: Path) -> None:
+    from datetime import UTC, date, datetime
+
+    from click.testing import CliRunner
+
+    from orderwatch.cli import main
+    from orderwatch.config import data_dir
+    from orderwatch.diff import Finding
+    from orderwatch.history import History
+    from orderwatch.report import Report
+
+    when = datetime(2026, 11, 28, 3, 30, tzinfo=UTC)
+    report = Report("co.jp", "https://www.amazon.co.jp", date(2026, 11, 28), date(2026, 10, 29), when, finished_at=when)
+    report.findings = [Finding("one_click_enabled", "medium", "one_click", "1-Click is ON", "Turn it off.")]
+    with History.open(data_dir()) as h:
+        h.record_run(report, None)
+    out = CliRunner().invoke(main, ["history"])
+    assert out.exit_code == 0, out.output
+    header, row = out.output.splitlines()
+    assert header.split() == ["started", "status", "orders", "findings", "report"]
+    assert "0 orders" in row and "1 finding " in row
