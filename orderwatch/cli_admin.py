@@ -104,10 +104,22 @@ def doctor(launch: bool) -> None:
     line(*_doctor_session(settings))
     line(*_doctor_last_run(settings.data_dir))
     click.echo(f"INFO headed      {_headed_browser(settings.browser)}")
-    click.echo(
-        f"INFO notify       {len(settings.notify)} notification target(s) configured"
-        + ("" if settings.notify else " (add apprise URLs as notify = [...] in config.toml)")
-    )
+    if settings.notify:
+        from orderwatch.notify import invalid_targets
+
+        bad = invalid_targets(list(settings.notify))
+        line(
+            not bad,
+            "notify",
+            f"{len(settings.notify)} target(s); "
+            + (
+                f"not valid apprise URLs: {', '.join(f'#{i}' for i in bad)} (check the scheme: ntfy://, mailto://, …)"
+                if bad
+                else "all valid (`orderwatch notify --test` sends a test)"
+            ),
+        )
+    else:
+        click.echo("INFO notify       none configured (add apprise URLs as notify = [...] in config.toml)")
     sys.exit(0 if problems == 0 else 1)
 
 
@@ -571,10 +583,13 @@ def notify(test: bool) -> None:
         register_secret(secret)
     if not settings.notify:
         raise UsageError('no notification targets: add notify = ["..."] (apprise URLs) to config.toml')
-    failed = send(list(settings.notify), "orderwatch test", "This is a test notification from orderwatch.")
+    failed = {
+        f.index: f.why
+        for f in send(list(settings.notify), "orderwatch test", "This is a test notification from orderwatch.")
+    }
     for index in range(1, len(settings.notify) + 1):
         name = f"notification target #{index}"
-        click.echo(f"{'FAILED' if any(f.startswith(name) for f in failed) else 'sent  '}  {name}")
+        click.echo(f"FAILED  {name}: {failed[index]}" if index in failed else f"sent    {name}")
     sys.exit(1 if failed else 0)
 
 

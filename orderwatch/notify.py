@@ -22,6 +22,16 @@ class Notice:
     title: str
     body: str
     announces: list[FindingKey] = field(default_factory=list)  # findings to mark as notified once sent
+    level: str = "info"  # "failure" (a high finding), "warning" (another finding, or the check failing), "info"
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A notification target that did not take the message: its number in ``notify`` (never its URL: it may
+    hold a token) and why, as apprise said it (secrets masked)."""
+
+    index: int
+    why: str
 
 
 def decide(
@@ -29,8 +39,10 @@ def decide(
     previous: list[str],
     states: dict[FindingKey, str],
     incomplete_after: int = 2,
+    report_path: str | None = None,
 ) -> Notice | None:
-    """``previous``: statuses of earlier runs, newest first. ``states``: finding → new/notified/acknowledged."""
+    """``previous``: statuses of earlier runs, newest first. ``states``: finding → new/notified/acknowledged.
+    ``report_path``: the run's report.html, named at the end of the message."""
     new = [f for f in report.findings if states.get((f.kind, f.subject), "new") == "new"]
     lines: list[str] = []
     title = ""
@@ -65,22 +77,56 @@ def decide(
             lines += ["", note]
         lines += ["", "Not read in this run (so this is not an all-clear for them):"]
         lines += [f"- {u.label()}: {u.message}" for u in report.unread]
-    return Notice(title, "\n".join(lines).strip(), [(f.kind, f.subject) for f in new])
+    if report_path:
+        lines += ["", f"Report: {report_path}"]
+    if any(f.kind == "unexpected_order" for f in new):
+        lines.append("Bought on purpose? `orderwatch ack ORDER_ID` and it is not reported again.")
+    level = "failure" if any(f.severity == "high" for f in new) else "warning" if new or report.incomplete else "info"
+    return Notice(title, "\n".join(lines).strip(), [(f.kind, f.subject) for f in new], level)
 
 
-def send(urls: list[str], title: str, body: str) -> list[str]:
-    """Send to every apprise URL; returns the URLs that failed (as an index, never the URL: it may hold a
-    token). An empty list means everything was delivered."""
+def invalid_targets(urls: list[str]) -> list[int]:
+    """The numbers (1-based) of the targets apprise cannot use at all (unknown scheme, malformed)."""
     import apprise
 
-    failed: list[str] = []
-    for index, url in enumerate(urls, 1):
-        sender = apprise.Apprise()
-        if not sender.add(url):
-            failed.append(f"notification target #{index} (not a valid apprise URL)")
-            continue
-        if not sender.notify(title=title, body=body):
-            failed.append(f"notification target #{index}")
+    return [index for index, url in enumerate(urls, 1) if not apprise.Apprise().add(url)]
+
+
+def send(urls: list[str], title: str, body: str, level: str = "info") -> list[Failed]:
+    """Send to every apprise URL; returns the targets that failed and why (an empty list: all delivered).
+    ``level``: apprise's notification type, so a high finding shows as a failure where the service can."""
+    import logging
+
+    import apprise
+
+    from orderwatch.logs import mask
+
+    kind = {"failure": apprise.NotifyType.FAILURE, "warning": apprise.NotifyType.WARNING}.get(
+        level, apprise.NotifyType.INFO
+    )
+    said: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.levelno >= logging.WARNING:
+                said.append(record.getMessage())
+
+    handler = Collect()
+    apprise_log = logging.getLogger("apprise")
+    apprise_log.addHandler(handler)
+    failed: list[Failed] = []
+    try:
+        for index, url in enumerate(urls, 1):
+            said.clear()
+            sender = apprise.Apprise()
+            if not sender.add(url):
+                failed.append(Failed(index, "not a valid apprise URL (check its scheme, e.g. ntfy://, mailto://)"))
+                continue
+            if not sender.notify(title=title, body=body, notify_type=kind):
+                why = "; ".join(dict.fromkeys(mask(m) for m in said)) or "the service did not accept it"
+                failed.append(Failed(index, why[:300]))
+    finally:
+        apprise_log.removeHandler(handler)
     for f in failed:
-        logger.warning("could not notify {}", f)
+        logger.warning("could not notify target #{}: {}", f.index, f.why)
     return failed

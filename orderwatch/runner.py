@@ -121,7 +121,7 @@ def execute_check(target: CheckTarget, allowlist: Allowlist, opts: RunOptions) -
                 states = history.finding_states()
                 history.record_run(report, run_dir / "report.html", keep_days=opts.keep_days)
                 if opts.notify:
-                    _notify(history, report, previous, states, opts)
+                    _notify(history, report, previous, states, opts, str(run_dir / "report.html"))
         except sqlite3.Error as exc:  # the report is written; the history is a convenience
             logger.error("the run history could not be updated ({}); the report is in {}", exc, run_dir)
     return report, run_dir
@@ -180,17 +180,22 @@ def _record_interrupted(target: CheckTarget, opts: RunOptions, run_dir: Path) ->
 
 
 def _notify(
-    history: object, report: Report, previous: list[str], states: dict[tuple[str, str], str], opts: RunOptions
+    history: object,
+    report: Report,
+    previous: list[str],
+    states: dict[tuple[str, str], str],
+    opts: RunOptions,
+    report_path: str | None = None,
 ) -> None:
     from orderwatch.history import History
     from orderwatch.notify import decide, send
 
     assert isinstance(history, History)
-    notice = decide(report, previous, states, opts.notify_incomplete_after)
+    notice = decide(report, previous, states, opts.notify_incomplete_after, report_path)
     if notice is None:
         logger.info("nothing new to notify")
         return
-    failed = send(list(opts.notify), notice.title, notice.body)
+    failed = send(list(opts.notify), notice.title, notice.body, notice.level)
     if not failed:
         history.mark_notified(notice.announces)
 

@@ -110,3 +110,43 @@ def test_a_heartbeat_url_that_is_not_http_is_a_config_error(tmp_path: Path) -> N
     config(tmp_path, 'heartbeat_url = "hc-ping.com/abc"\n')
     out = ow("check")
     assert out.returncode == 2 and "heartbeat_url" in out.stderr
+
+
+def test_notify_test_names_the_target_that_failed_and_why(
+    tmp_path: Path, listener: tuple[str, list[tuple[str, str]]]
+) -> None:
+    host, hits = listener
+    targets = [f"json://{host}/n{i}" for i in range(1, 10)] + ["json://127.0.0.1:9/closed"]
+    config(tmp_path, "notify = [" + ", ".join(f'"{t}"' for t in targets) + "]\n")
+    out = ow("notify", "--test")
+    assert out.returncode == 1
+    lines = out.stdout.splitlines()
+    assert lines[0] == "sent    notification target #1"  # #10 failing must not mark #1
+    assert lines[9].startswith("FAILED  notification target #10: ") and len(lines[9]) > 40
+    assert "Connection error" in lines[9] and "/closed" not in out.stdout + out.stderr  # why, never the URL
+    assert len([p for p, _ in hits if p.startswith("/n")]) == 9
+
+
+def test_doctor_names_a_notification_target_apprise_cannot_use(tmp_path: Path) -> None:
+    config(tmp_path, 'notify = ["ntfy://ntfy.sh/topic", "notaservice://secret-token@x"]\n')
+    out = ow("doctor", "--no-launch")
+    assert "FIX  notify       2 target(s); not valid apprise URLs: #2" in out.stdout
+    assert "secret-token" not in out.stdout
+
+
+def test_a_high_finding_goes_out_as_a_failure_with_the_report_path_and_the_ack_command() -> None:
+    from datetime import UTC, date, datetime
+
+    from orderwatch.diff import Finding
+    from orderwatch.notify import decide
+    from orderwatch.report import Report
+
+    when = datetime(2026, 11, 28, 3, 30, tzinfo=UTC)
+    report = Report("co.jp", "https://www.amazon.co.jp", date(2026, 11, 28), date(2026, 10, 29), when)
+    report.findings = [Finding("unexpected_order", "high", "D01-2046175-3391842", "A digital order …", "Refund.")]
+    notice = decide(report, [], {}, report_path="/runs/x/report.html")
+    assert notice is not None and notice.level == "failure"
+    assert "Report: /runs/x/report.html" in notice.body and "orderwatch ack ORDER_ID" in notice.body
+    report.findings = [Finding("device_added", "medium", "device:x", "A device …", "Deregister.")]
+    notice = decide(report, [], {})
+    assert notice is not None and notice.level == "warning"
