@@ -539,20 +539,47 @@ def schedule(kind: str, at: str) -> None:
     if kind == "cron":
         click.echo(
             f"# crontab -e, then add (runs every night at {at}; quiet unless something needs you):\n"
-            f"{int(minute)} {int(hour)} * * * cd {workdir} && {exe} --quiet check"
+            + cron_line(int(minute), int(hour), workdir, exe)
         )
         return
-    click.echo(f"""# ~/.config/systemd/user/orderwatch.service
-[Unit]
+    service, timer = systemd_units(workdir, exe, at)
+    click.echo(
+        "# ~/.config/systemd/user/orderwatch.service\n"
+        + service
+        + "\n# ~/.config/systemd/user/orderwatch.timer\n"
+        + timer
+        + "\n# then: systemctl --user daemon-reload && systemctl --user enable --now orderwatch.timer\n"
+        "# (and `loginctl enable-linger $USER` so it runs while you are logged out)"
+    )
+
+
+def cron_line(minute: int, hour: int, workdir: Path, exe: Path) -> str:
+    """The crontab line: paths quoted for the shell, and % escaped (cron turns a bare % into a newline)."""
+    import shlex
+
+    command = f"cd {shlex.quote(str(workdir))} && {shlex.quote(str(exe))} --quiet check"
+    return f"{minute} {hour} * * * " + command.replace("%", "\\%")
+
+
+def systemd_units(workdir: Path, exe: Path, at: str) -> tuple[str, str]:
+    """The user service and timer: paths quoted as systemd reads them, % written %% (a specifier otherwise)."""
+
+    def path(p: Path) -> str:
+        return str(p).replace("%", "%%")
+
+    def arg(p: Path) -> str:
+        text = path(p).replace("\\", "\\\\").replace('"', '\\"')
+        return f'"{text}"' if any(c.isspace() for c in text) or '"' in str(p) else text
+
+    service = f"""[Unit]
 Description=orderwatch: check the Amazon account for purchases you did not intend
 
 [Service]
 Type=oneshot
-WorkingDirectory={workdir}
-ExecStart={exe} --quiet check
-
-# ~/.config/systemd/user/orderwatch.timer
-[Unit]
+WorkingDirectory={path(workdir)}
+ExecStart={arg(exe)} --quiet check
+"""
+    timer = f"""[Unit]
 Description=Run orderwatch every night
 
 [Timer]
@@ -562,9 +589,8 @@ Persistent=true
 
 [Install]
 WantedBy=timers.target
-
-# then: systemctl --user daemon-reload && systemctl --user enable --now orderwatch.timer
-# (and `loginctl enable-linger $USER` so it runs while you are logged out)""")
+"""
+    return service, timer
 
 
 @main.command()
