@@ -663,8 +663,14 @@ def record(
     settings = load_settings(
         base_url=None if demo else base_url, marketplace="co.jp" if demo else marketplace, allowlist=allowlist
     )
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out} is a file: choose a new folder for the recording")
     if out.exists() and any(out.iterdir()):
         raise UsageError(f"{out} is not empty: choose a new folder for the recording")
+    try:  # before the run: a folder that cannot be made is found now, not after every page was read
+        private_dir(out)
+    except OSError as exc:
+        raise UsageError(f"cannot create {out}: {exc.strerror}") from None
     if demo:
         from orderwatch.replay import ReplaySite
         from orderwatch.replay.account import DEMO_DIR

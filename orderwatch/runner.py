@@ -124,7 +124,33 @@ def execute_check(target: CheckTarget, allowlist: Allowlist, opts: RunOptions) -
                     _notify(history, report, previous, states, opts, str(run_dir / "report.html"))
         except sqlite3.Error as exc:  # the report is written; the history is a convenience
             logger.error("the run history could not be updated ({}); the report is in {}", exc, run_dir)
+        if removed := prune_run_folders(opts.runs_root, opts.keep_days):
+            logger.info("removed {} run folder(s) older than {} days", len(removed), opts.keep_days)
     return report, run_dir
+
+
+KEEP_LAST_RUNS = 30  # run folders kept whatever their age (the newest ones)
+
+
+def prune_run_folders(runs_root: Path, keep_days: int, keep_last: int = KEEP_LAST_RUNS) -> list[Path]:
+    """Remove run folders older than ``keep_days`` (as the history is pruned), keeping the newest
+    ``keep_last`` whatever their age. Only folders named as runs are (YYYYmmdd-HHMMSS-ffffff). Returns the
+    removed ones."""
+    import re
+    import shutil
+
+    if not runs_root.is_dir():
+        return []
+    runs = sorted(
+        (p for p in runs_root.iterdir() if p.is_dir() and re.fullmatch(r"\d{8}-\d{6}-\d{6}", p.name)),
+        key=lambda p: p.name,
+        reverse=True,
+    )
+    cutoff = (datetime.now() - timedelta(days=keep_days)).strftime("%Y%m%d-%H%M%S-%f")
+    removed = [p for p in runs[keep_last:] if p.name < cutoff]
+    for folder in removed:
+        shutil.rmtree(folder, ignore_errors=True)
+    return removed
 
 
 def record_failed_run(

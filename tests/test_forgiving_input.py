@@ -94,3 +94,32 @@ def test_history_has_a_header_and_counts_in_words(tmp_path: Path) -> None:
     header, row = out.output.splitlines()
     assert header.split() == ["started", "status", "orders", "findings", "report"]
     assert "0 orders" in row and "1 finding " in row
+
+
+def test_old_run_folders_go_with_the_history_but_the_newest_stay(tmp_path: Path) -> None:
+    from datetime import datetime, timedelta
+
+    from orderwatch.runner import prune_run_folders
+
+    root = tmp_path / "runs"
+    now = datetime.now()
+    names = [(now - timedelta(days=d)).strftime("%Y%m%d-%H%M%S-%f") for d in (1, 2, 500, 501, 502)]
+    for name in names:
+        (root / name).mkdir(parents=True)
+        (root / name / "report.json").write_text("{}")
+    (root / "keep-me").mkdir()  # not a run folder: never touched
+    removed = prune_run_folders(root, keep_days=400, keep_last=3)
+    assert sorted(p.name for p in removed) == sorted(names[3:])  # the 3 newest stay, even the 500-day-old one
+    assert sorted(p.name for p in root.iterdir()) == sorted([*names[:3], "keep-me"])
+
+
+def test_record_refuses_an_output_folder_it_cannot_use_before_the_run(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from orderwatch.cli import main
+
+    (tmp_path / "a-file").write_text("x")
+    out = CliRunner().invoke(main, ["record", "--demo", "--out", str(tmp_path / "a-file")])
+    assert out.exit_code == 2 and "is a file" in out.output
+    out = CliRunner().invoke(main, ["record", "--demo", "--out", str(tmp_path / "a-file" / "sub")])
+    assert out.exit_code == 2 and "cannot create" in out.output
