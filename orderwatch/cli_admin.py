@@ -242,7 +242,7 @@ def _doctor_last_run(data_dir: Path) -> tuple[bool, str, str]:
     if not runs:
         return True, "last run", "none yet"
     r = runs[0]
-    text = f"{r.started_at}: {r.status}, {r.orders} orders, {r.findings} finding(s)"
+    text = f"{r.started_at}: {r.status}, {_count(r.orders, 'order')}, {_count(r.findings, 'finding')}"
     if r.status == "incomplete":
         where = f"; see {r.report_path}" if r.report_path else " (it ended before writing a report)"
         return False, "last run", f"{text} — could not complete ({r.error_reason}){where}"
@@ -515,7 +515,9 @@ def history(limit: int, as_json: bool, demo: bool) -> None:
 
 
 def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
+    from orderwatch.report import count
+
+    return count(n, noun)
 
 
 @main.command()

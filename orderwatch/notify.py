@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from loguru import logger
 
 from orderwatch.baseline import FINDING_SECTION
-from orderwatch.report import Report, coverage_note, settings_summary
+from orderwatch.report import Report, count, coverage_note, settings_summary
 
 FindingKey = tuple[str, str]
 
@@ -47,7 +47,7 @@ def decide(
     lines: list[str] = []
     title = ""
     if new:
-        title = f"orderwatch: {len(new)} new finding(s) on amazon.{report.marketplace}"
+        title = f"orderwatch: {count(len(new), 'new finding')} on amazon.{report.marketplace}"
         for f in new:
             lines += [f"[{f.severity.upper()}] {f.kind}: {f.subject}", f.message, f"What to do: {f.advice}", ""]
     earlier_incomplete = 0

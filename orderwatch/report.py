@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
+
+from markupsafe import Markup, escape
 
 from orderwatch.baseline import FINDING_SECTION, PAGE_KINDS, SECTION_TITLES, SECTIONS, SettingsRead, section_lines
 from orderwatch.diff import Finding
@@ -18,9 +21,23 @@ EXIT_CODES: dict[Status, int] = {"clean": 0, "findings": 1, "incomplete": 3}
 # What the user can do about a page that could not be read, by reason (the reasons of orderwatch.errors).
 NEXT_STEP = {
     "page_changed": (
-        "The page did not look as orderwatch expects (the site may have changed it). Open it yourself — type "
-        "the address, do not follow links in mails — and check it by eye; the page as orderwatch saw it is "
-        "saved in the snapshot. If this repeats, update orderwatch or send the snapshot with a bug report."
+        "The site changed its page, or showed another one. Open it yourself — type the address, do not follow "
+        "links in mails — and check it by eye; the page as orderwatch saw it is in the snapshot. Then update "
+        "orderwatch, or send a scrubbed copy of the page (`orderwatch record`) with a bug report."
+    ),
+    "reauth_skipped": (
+        'The page asked for the password again and reauth = "never" in config.toml: it was skipped. Open it '
+        'yourself, or set reauth = "once" to let orderwatch answer once per run.'
+    ),
+    "reauth_again": "The page asked for the password again after this run answered once; the next run tries again.",
+    "sign_in_cooldown": (
+        "An automatic sign-in failed recently, so none is tried for 12 hours. Sign in yourself with "
+        "`orderwatch login --headed`, or run with --force-sign-in."
+    ),
+    "captcha": "The site asked for a CAPTCHA. Sign in yourself once with `orderwatch login --headed`.",
+    "console_activity_refused": (
+        "The page tried to send a request that would change the account; the guard refused it. Look at the "
+        "page yourself by typing the address."
     ),
     "site_unreachable": (
         "The site did not answer, or answered with an error page (three tries). Nothing to fix on your side: "
@@ -193,8 +210,8 @@ def coverage_note(report: Report) -> str | None:
             notes.append("The order history could not be read: no order was checked.")
         else:
             notes.append(
-                f"The order history could not be read to the end: only the {len(report.orders)} order(s) "
-                "listed were checked; later pages were not."
+                f"The order history could not be read to the end: only the {count(len(report.orders), 'order')} "
+                f"listed {'was' if len(report.orders) == 1 else 'were'} checked; later pages were not."
             )
     over = sum(1 for u in report.unread if u.reason == "over_limit" and u.kind == "order-summary")
     if over:
@@ -206,6 +223,50 @@ def headline(report: Report) -> str:
     if report.status == "findings" and report.incomplete:
         return _HEADLINE_FINDINGS_INCOMPLETE
     return _HEADLINE[report.status]
+
+
+# Finding kinds as a person reads them (the code stays next to it, small, for `ack`, `baseline accept`, JSON)
+FINDING_TITLES = {
+    "unexpected_order": "Unexpected order",
+    "one_click_enabled": "1-Click is on",
+    "one_click_disabled": "1-Click is off",
+    "page_attempted_action": "A page tried to act",
+    "credentials_form_unexpected": "Sign-in details asked for in the wrong place",
+    "email_changed": "E-mail address changed",
+    "phone_changed": "Mobile phone number changed",
+    "passkey_added": "Passkey added",
+    "two_step_disabled": "2-step verification is off",
+    "two_step_method_added": "2-step verification method added",
+    "two_step_method_removed": "2-step verification method removed",
+    "device_added": "New device",
+    "subscription_started": "New subscription",
+    "trial_started": "Free trial started",
+    "content_without_order": "Kindle title without an order",
+}
+
+
+def finding_title(kind: str) -> str:
+    return FINDING_TITLES.get(kind, kind.replace("_", " ").capitalize())
+
+
+def count(n: int, noun: str) -> str:
+    """``1 finding`` / ``2 findings``."""
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def linkify(text: str) -> Markup:
+    """Text for the HTML report, escaped, with every http(s) address made a link (it wraps on a phone)."""
+    out, last = [], 0
+    for m in _URL.finditer(text):
+        url = m.group(0).rstrip(".,;:)」")
+        out.append(escape(text[last : m.start()]))
+        out.append(Markup('<a href="{0}" rel="noreferrer">{0}</a>').format(url))
+        last = m.start() + len(url)
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+_URL = re.compile(r"https?://[^\s<>\"'`「」]+")
 
 
 def settings_summary(report: Report) -> list[tuple[str, str, list[str]]]:
@@ -404,6 +465,12 @@ def render_html(report: Report, images: dict[Path, bytes]) -> str:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("orderwatch", "templates"), autoescape=True, undefined=jinja2.StrictUndefined
     )
+    env.filters.update(linkify=linkify, title=finding_title)
+    snapshots = {}
+    for u in report.unread:  # the page as orderwatch saw it, next to what could not be read
+        png = u.snapshot.with_suffix(".png") if u.snapshot is not None else None
+        if png is not None and png in images:
+            snapshots[id(u)] = base64.b64encode(images[png]).decode("ascii")
     findings = []
     for f in report.findings:
         shot = finding_screenshot(report, f)
@@ -415,6 +482,7 @@ def render_html(report: Report, images: dict[Path, bytes]) -> str:
         coverage=coverage_note(report),
         findings=findings,
         flagged={f.subject for f in report.findings},
+        unread=[(u, snapshots.get(id(u))) for u in report.unread],
         settings=settings_summary(report),
         settings_schedule=settings_schedule_note(report),
     )

@@ -103,6 +103,10 @@ def execute_check(target: CheckTarget, allowlist: Allowlist, opts: RunOptions) -
                 logger.info("settings baseline started for: {}", ", ".join(started))
             baseline.save()
         images = {c.screenshot: c.screenshot.read_bytes() for c in report.captures if c.screenshot is not None}
+        for u in report.unread:  # the screenshot saved with each snapshot, for the report
+            png = u.snapshot.with_suffix(".png") if u.snapshot is not None else None
+            if png is not None and png.exists():
+                images[png] = png.read_bytes()
         html = render_html(report, images)
         text = dumps(report)
         write_private(run_dir / "report.json", text)

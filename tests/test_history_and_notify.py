@@ -82,7 +82,7 @@ def test_old_rows_are_pruned(tmp_path: Path) -> None:
 
 def test_a_new_finding_is_announced_once() -> None:
     notice = decide(_report([UNEXPECTED, ONE_CLICK]), ["clean"], {})
-    assert notice is not None and "2 new finding(s)" in notice.title
+    assert notice is not None and "2 new findings" in notice.title
     assert KINDLE.order_id in notice.body and "refund" in notice.body
     assert sorted(notice.announces) == sorted(
         [("unexpected_order", KINDLE.order_id), ("one_click_enabled", "one_click")]

@@ -48,8 +48,16 @@ def test_the_html_report_shows_findings_first_with_screenshots_then_orders_and_o
     # no screenshot for device_added: without scripts the console page shows no list (the answer was read);
     # none of Login & Security either (it shows the e-mail and phone in full)
     assert cards.nth(3).locator("img").count() == 0
+    assert "Free trial started" in cards.nth(2).inner_text()  # headings are words, the code stays beside them
+    cards.nth(0).locator(".shot a").click()  # a tap opens the screenshot full size
+    assert page.locator("#full-f1").is_visible()
+    for link in page.locator(".finding a[href^='http']").all():  # addresses are links and wrap on a phone
+        assert link.get_attribute("href", timeout=1000) == link.inner_text()
+    page.goto(Path("r.html").resolve().as_uri())
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone at 7 am: nothing wider than the screen
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     for i in range(3):  # each other finding shows the page it came from
-        image = cards.nth(i).locator("img")
+        image = cards.nth(i).locator(".shot img")
         assert image.get_attribute("alt") == "Screenshot of the page this finding came from"
         assert image.evaluate("img => img.complete && img.naturalWidth > 300")
     assert page.locator("#orders tr").count() == 12  # header + the window's 11 orders

@@ -169,9 +169,20 @@ def test_an_unread_history_says_no_order_was_checked_everywhere() -> None:
 def test_a_history_read_only_in_part_says_which_orders_were_checked() -> None:
     r = _report(orders=[KINDLE], one_click=OneClickSettings("co.jp", False), findings=[FINDING])
     r.mark_unread(HISTORY_UNREAD)
-    assert "only the 1 order(s) listed were checked; later pages were not" in render_terminal(r)
+    assert "only the 1 order listed was checked; later pages were not" in render_terminal(r)
 
 
 def test_the_next_step_for_an_error_page_does_not_blame_the_network_first() -> None:
     step = HISTORY_UNREAD.next_step
     assert "answered with an error page" in step and "Nothing to fix on your side" in step
+
+
+def test_the_html_report_shows_the_snapshot_saved_of_an_unread_page(tmp_path: Path) -> None:
+    snapshot = tmp_path / "snapshots" / "order-summary-D01.html"
+    r = _report(orders=[KINDLE], one_click=OneClickSettings("co.jp", False))
+    r.mark_unread(
+        UnreadPage("order-summary", "https://www.amazon.co.jp/x", "page_changed", "cannot read", None, snapshot)
+    )
+    html = render_html(r, {snapshot.with_suffix(".png"): b"\x89PNG fake"})
+    assert "Screenshot of the page as orderwatch saw it" in html and "orderwatch record" in html
+    assert '<a href="https://www.amazon.co.jp/x" rel="noreferrer">' in html
