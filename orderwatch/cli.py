@@ -118,10 +118,12 @@ def _report_options(f: Any) -> Any:
     )(f)
     f = click.option(
         "--report-json",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="Also write the JSON report here.",
+        type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+        help="Also write the JSON report here; `-` prints it on stdout instead of the summary (as --json).",
     )(f)
-    return f
+    return click.option(
+        "--json", "as_json", is_flag=True, help="Print the JSON report on stdout instead of the summary (scripts)."
+    )(f)
 
 
 @main.command()
@@ -141,6 +143,7 @@ def _report_options(f: Any) -> Any:
 @click.pass_context
 def demo(
     ctx: click.Context,
+    as_json: bool,
     report_json: Path | None,
     report_md: Path | None,
     report_html: Path | None,
@@ -181,7 +184,7 @@ def demo(
             ctx,
             demo=True,
             loopback=True,
-            report_json=report_json,
+            report_json=Path("-") if as_json else report_json,
             report_md=report_md,
             report_html=report_html,
             trace=trace,
@@ -224,6 +227,7 @@ def demo(
 @click.pass_context
 def check(
     ctx: click.Context,
+    as_json: bool,
     report_json: Path | None,
     report_md: Path | None,
     report_html: Path | None,
@@ -274,7 +278,7 @@ def check(
             ctx,
             demo=False,
             loopback=loopback,
-            report_json=report_json,
+            report_json=Path("-") if as_json else report_json,
             report_md=report_md,
             report_html=report_html,
             trace=trace,
@@ -484,13 +488,23 @@ def check_base_url(url: str, official_host: str) -> tuple[str, bool]:
 
 def _run(ctx: click.Context, target: CheckTarget, allowlist: Any, opts: RunOptions) -> int:
     """Run the check (runner.execute_check) and print the summary; returns the exit code."""
-    from orderwatch.report import render_terminal
+    from orderwatch.report import dumps, render_terminal
 
     report, run_dir = execute_check(target, allowlist, opts)
-    if not (opts.quiet and report.status == "clean"):
-        click.echo(render_terminal(report), nl=False)
+    if opts.report_json == STDOUT:  # machine-readable: the JSON report and nothing else on stdout
+        click.echo(dumps(report), nl=False)
+    elif not (opts.quiet and report.status == "clean"):
+        click.echo(render_terminal(report, color=_color()), nl=False)
         click.echo(f"Report: {run_dir / 'report.html'}")
     return report.exit_code
+
+
+STDOUT = Path("-")
+
+
+def _color() -> bool:
+    """Colours on a terminal, unless NO_COLOR is set (https://no-color.org)."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
 @main.command()

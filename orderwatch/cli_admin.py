@@ -8,7 +8,7 @@ import sys
 import time
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -73,7 +73,8 @@ def _check_totp(secret: str) -> str:
 
 @main.command()
 @click.option("--launch/--no-launch", default=True, show_default=True, help="Also start the browser once.")
-def doctor(launch: bool) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON ([{check, status, detail}]).")
+def doctor(launch: bool, as_json: bool) -> None:
     """Check the set-up: browser, config, allowlist, credentials (never printed), session, last run.
 
     Each line says OK or what to fix. Exit 0 when everything is OK, 1 otherwise.
@@ -81,11 +82,21 @@ def doctor(launch: bool) -> None:
     from orderwatch.config import config_dir, load_settings
 
     problems = 0
+    checks: list[dict[str, str]] = []
 
-    def line(ok: bool, what: str, detail: str) -> None:
+    def line(ok: bool | None, what: str, detail: str) -> None:
         nonlocal problems
-        problems += 0 if ok else 1
-        click.echo(f"{'OK ' if ok else 'FIX'}  {what:<12} {detail}")
+        problems += 0 if ok is not False else 1
+        status = "info" if ok is None else "ok" if ok else "fix"
+        checks.append({"check": what, "status": status, "detail": detail})
+        if not as_json:
+            prefix = {"ok": "OK  ", "fix": "FIX ", "info": "INFO"}[status]
+            click.echo(f"{prefix} {what:<12} {detail}")
+
+    def finish() -> NoReturn:
+        if as_json:
+            click.echo(json.dumps(checks, ensure_ascii=False, indent=2))
+        sys.exit(0 if problems == 0 else 1)
 
     try:
         settings = load_settings()
@@ -97,13 +108,13 @@ def doctor(launch: bool) -> None:
         )
     except UsageError as exc:
         line(False, "config", exc.message)
-        sys.exit(1)
+        finish()
     line(*_doctor_browser(settings.browser, launch))
     line(*_doctor_allowlist(settings.allowlist_path))
     line(*_doctor_credentials(settings))
     line(*_doctor_session(settings))
     line(*_doctor_last_run(settings.data_dir))
-    click.echo(f"INFO headed      {_headed_browser(settings.browser)}")
+    line(None, "headed", _headed_browser(settings.browser))
     if settings.notify:
         from orderwatch.notify import invalid_targets
 
@@ -119,8 +130,8 @@ def doctor(launch: bool) -> None:
             ),
         )
     else:
-        click.echo("INFO notify       none configured (add apprise URLs as notify = [...] in config.toml)")
-    sys.exit(0 if problems == 0 else 1)
+        line(None, "notify", "none configured (add apprise URLs as notify = [...] in config.toml)")
+    finish()
 
 
 def _doctor_browser(configured: Path | None, launch: bool) -> tuple[bool, str, str]:

@@ -311,10 +311,19 @@ def settings_schedule_note(report: Report) -> str | None:
     return " ".join(notes) or None
 
 
-def render_terminal(report: Report) -> str:
+_COLORS: dict[Status, str] = {"clean": "green", "findings": "red", "incomplete": "yellow"}
+
+
+def render_terminal(report: Report, *, color: bool = False) -> str:
+    """The summary for a terminal; ``color``: the headline in the status's colour (a TTY without NO_COLOR)."""
+    head = f"{headline(report)}."
+    if color:
+        import click
+
+        head = click.style(head, fg=_COLORS[report.status], bold=True)
     lines = [
         f"orderwatch — amazon.{report.marketplace} — {report.since.isoformat()} to {report.today.isoformat()}",
-        f"{headline(report)}.",
+        head,
     ]
     if (note := coverage_note(report)) is not None:
         lines.append(note)

@@ -117,7 +117,7 @@ def execute_check(target: CheckTarget, allowlist: Allowlist, opts: RunOptions) -
             (opts.report_md, render_markdown(report)),
             (opts.report_html, html),
         ):
-            if path is not None:
+            if path is not None and str(path) != "-":  # "-": printed on stdout by the CLI
                 write_user_file(path, content)
         try:
             with History.open(opts.history_dir) as history:

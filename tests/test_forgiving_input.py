@@ -123,3 +123,40 @@ def test_record_refuses_an_output_folder_it_cannot_use_before_the_run(tmp_path: 
     assert out.exit_code == 2 and "is a file" in out.output
     out = CliRunner().invoke(main, ["record", "--demo", "--out", str(tmp_path / "a-file" / "sub")])
     assert out.exit_code == 2 and "cannot create" in out.output
+
+
+@pytest.mark.browser
+def test_json_on_stdout_for_scripts_demo_and_doctor() -> None:
+    import json
+    import subprocess
+    import sys
+
+    from .conftest import cli_env
+
+    def ow(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "orderwatch", *args], capture_output=True, text=True, env=cli_env(), timeout=120
+        )
+
+    demo = ow("demo", "--json")
+    assert demo.returncode == 1, demo.stderr
+    assert json.loads(demo.stdout)["status"] == "findings"  # nothing but the JSON on stdout
+    dash = ow("demo", "--report-json", "-")
+    assert json.loads(dash.stdout)["findings"] and not Path("-").exists()
+    doctor = ow("doctor", "--no-launch", "--json")
+    checks = json.loads(doctor.stdout)
+    assert {c["check"] for c in checks} >= {"config", "browser", "allowlist", "credentials", "session", "last run"}
+    assert {c["status"] for c in checks} <= {"ok", "fix", "info"}
+
+
+def test_colours_only_when_asked() -> None:
+    from datetime import UTC, date, datetime
+
+    from orderwatch.models import OneClickSettings
+    from orderwatch.report import Report, render_terminal
+
+    when = datetime(2026, 11, 28, 3, 30, tzinfo=UTC)
+    r = Report("co.jp", "https://www.amazon.co.jp", date(2026, 11, 28), date(2026, 10, 29), when)
+    r.one_click = OneClickSettings("co.jp", False)
+    assert "\x1b[" not in render_terminal(r)
+    assert "\x1b[32m" in render_terminal(r, color=True)  # clean: green
