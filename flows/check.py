@@ -41,6 +41,7 @@ from orderwatch.errors import (
     PageChangedError,
     ReauthError,
     SiteUnreachableError,
+    reason_of,
 )
 from orderwatch.models import ContentItem, DigitalOrderSummary, Order, OrderHistoryPage
 from orderwatch.parsers import (
@@ -146,12 +147,6 @@ def run_check(
     return report
 
 
-def reason_of(exc: CheckIncomplete) -> str:
-    """The machine reason of a stop: the sign-in state where there is one, else the error's reason."""
-    state = getattr(exc, "state", None)
-    return state if isinstance(state, str) else exc.reason
-
-
 def _path(url: str) -> str:
     parts = urlsplit(url)
     return parts.path + (f"?{parts.query}" if parts.query else "")
@@ -185,10 +180,6 @@ def _mark_not_reached(
     """Name the pages the run meant to read but never tried because it stopped early."""
     tried = {(u.kind, u.order_id) for u in report.unread}
     message = "not read: the run stopped before this page"
-    for section, (kind, path) in SETTINGS_PAGES.items():
-        if settings and section not in fresh.fresh and (kind, None) not in tried:
-            url = session.pages.settings_url(path)
-            report.mark_unread(UnreadPage(kind, url, "not_reached", message))
     if not history_read and not any(kind == "order-history" for kind, _ in tried):
         url = session.pages.order_history_url(_time_filter((report.today - report.since).days))
         report.mark_unread(UnreadPage("order-history", url, "not_reached", message))
@@ -200,6 +191,9 @@ def _mark_not_reached(
             report.mark_unread(UnreadPage("order-summary", url, "not_reached", message, oid))
     if report.one_click is None and ("one-click", None) not in tried:
         report.mark_unread(UnreadPage("one-click", session.pages.one_click_url(), "not_reached", message))
+    for section, (kind, path) in SETTINGS_PAGES.items():
+        if settings and section not in fresh.fresh and (kind, None) not in tried:
+            report.mark_unread(UnreadPage(kind, session.pages.settings_url(path), "not_reached", message))
 
 
 # --- settings pages (issue 11) ---------------------------------------------------------------------------
@@ -223,43 +217,33 @@ def _read_settings(session: AccountSession, report: Report, read: SettingsRead, 
     """Read every settings page into ``read``; a page that cannot be read is recorded unread and the next
     one is tried (a page that asks for a person or the password again stops that page only)."""
 
-    def keep(section: str, value: object) -> None:
-        if value is not None:
-            setattr(read, section, value)
-            read.fresh.add(section)
-            read.read_at[section] = datetime.now().astimezone()
-
-    def page(section: str, parse: Callable[[str, str], T]) -> T | None:
+    def attempt(section: str, read_page: Callable[[str, str], T]) -> T | None:
         kind, path = SETTINGS_PAGES[section]
         url = session.pages.settings_url(path)
-        # no screenshot of the pages showing the e-mail, the phone or 2-step methods: reports mask them
-        private = section in ("login_security", "two_step")
-        return _attempt(report, kind, url, lambda: session.read(kind, url, parse, screenshot=not private))
+        value = _attempt(report, kind, url, lambda: read_page(kind, url))
+        if value is not None:
+            read.fresh.add(section)
+            read.read_at[section] = datetime.now().astimezone()
+        return value
 
-    login = page("login_security", parse_login_security)
+    # no screenshot of the pages showing the e-mail, the phone or 2-step methods: reports mask them
+    login = attempt("login_security", lambda k, u: session.read(k, u, parse_login_security, screenshot=False))
     if login is not None:  # kept out of a trace of this run
         session.private_values += [v for v in (login.email, login.phone, login.name) if v]
-    keep("login_security", base.login_state(login) if login is not None else None)
-    keep("two_step", page("two_step", parse_two_step))
-    keep("subscriptions", page("subscriptions", parse_subscriptions))
-    devices_url = session.pages.settings_url(DEVICES)
-    devices = _attempt(
-        report,
-        "devices",
-        devices_url,
-        lambda: _console(
-            session, "devices", DEVICES, "GetDevicesOverview", {"surfaceType": "LargeDesktop"}, parse_devices
-        )[0],
+        read.login_security = base.login_state(login)
+    read.two_step = attempt("two_step", lambda k, u: session.read(k, u, parse_two_step, screenshot=False))
+    read.subscriptions = attempt("subscriptions", lambda k, u: session.read(k, u, parse_subscriptions))
+    devices: dict[str, object] = {"surfaceType": "LargeDesktop"}
+    read.devices = attempt(
+        "devices", lambda k, u: _console(session, k, u, "GetDevicesOverview", devices, parse_devices)[0]
     )
-    keep("devices", devices)
-    content_url = session.pages.settings_url(CONTENT)
-    keep("content", _attempt(report, "content", content_url, partial(_read_content, session, since)))
+    read.content = attempt("content", lambda k, u: _read_content(session, k, u, since))
 
 
 def _console(
     session: AccountSession,
     kind: str,
-    path: str,
+    url: str,
     activity: str,
     activity_input: dict[str, object],
     parse: Callable[[str, str], T],
@@ -268,23 +252,24 @@ def _console(
     """Open a digital-console page (scripts off: it shows no list), then ask its data endpoint for the list
     as the page itself would, and parse the answer. Returns the parsed answer and the console page."""
     if page is None:
-        session.progress(f"{kind} {path}")
-        page = session.get(session.pages.settings_url(path))
+        session.progress(f"{kind} {urlsplit(url).path}")
+        page = session.get(url)
     try:
         token = console_csrf_token(page.html)
     except PageChangedError as exc:
         exc.snapshot = session.snapshot(kind, page)
         raise
     mark = len(session.guard.blocked)
-    answer = session.pages.console_request(activity, activity_input, token)
-    if len(session.guard.blocked) > mark:
-        event = session.guard.blocked[-1]
-        raise GuardBlockedError(f"the {activity} request was refused by the guard ({event.reason})", url=answer.url)
+    try:
+        answer = session.pages.console_request(activity, activity_input, token)
+    finally:  # a request the guard refused fails like an unanswered one: name it for what it was
+        if refused := session.guard.blocked[mark:]:
+            raise GuardBlockedError(f"the {activity} request was refused by the guard ({refused[-1].reason})", url=url)
     # no screenshot: without its scripts the console page draws no list (the answer is what was read)
     return session.parse(kind, answer, parse, screenshot=False), page
 
 
-def _read_content(session: AccountSession, since: date) -> tuple[ContentItem, ...]:
+def _read_content(session: AccountSession, kind: str, url: str, since: date) -> tuple[ContentItem, ...]:
     """The Kindle titles acquired since ``since``, newest first, batch by batch until one reaches past it."""
     items: list[ContentItem] = []
     page: Captured | None = None
@@ -298,9 +283,7 @@ def _read_content(session: AccountSession, since: date) -> tuple[ContentItem, ..
             "startIndex": batch * CONTENT_BATCH,
             "batchSize": CONTENT_BATCH,
         }
-        result, page = _console(
-            session, "content", CONTENT, "GetContentOwnershipData", activity_input, parse_content, page
-        )
+        result, page = _console(session, kind, url, "GetContentOwnershipData", activity_input, parse_content, page)
         items += [i for i in result.items if i.acquired >= since]
         if not result.has_more or not result.items or min(i.acquired for i in result.items) < since:
             return tuple(items)

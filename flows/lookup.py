@@ -16,9 +16,9 @@ from playwright.sync_api import Browser
 from playwright.sync_api import Error as PlaywrightError
 
 from bots.pages import MESSAGE_CENTER
-from flows.check import PAGE_ERRORS, history_pages, read_digital_summary, reason_of
+from flows.check import PAGE_ERRORS, history_pages, read_digital_summary
 from flows.session import AccountSession, CheckTarget
-from orderwatch.errors import CheckIncomplete
+from orderwatch.errors import CheckIncomplete, reason_of
 from orderwatch.mail.verdict import MessageCenterRead, OrderLookup
 from orderwatch.models import Order
 from orderwatch.parsers import parse_message_center

@@ -17,7 +17,7 @@ import click
 from loguru import logger
 
 from orderwatch import __version__
-from orderwatch.errors import CheckIncomplete, OrderwatchError, PageChangedError, UsageError
+from orderwatch.errors import CheckIncomplete, OrderwatchError, PageChangedError, UsageError, reason_of
 from orderwatch.runner import RunOptions, execute_check, exit_interrupted, with_acknowledged, with_browser
 
 if TYPE_CHECKING:
@@ -289,14 +289,19 @@ def check(
         raise
     except Exception as exc:  # every run, however it ends, is a run: a history row, the heartbeat told
         from orderwatch.logs import mask
-        from orderwatch.runner import record_failed_run
+        from orderwatch.runner import record_failed_run, stopped_report
 
-        reason = _failure_reason(exc)
-        first = (getattr(exc, "message", None) or str(exc)).splitlines()[0] if str(exc) else exc.__class__.__name__
-        market = settings.marketplace if settings else "co.jp"
-        if opts is None and settings is not None:  # ended before its options: notify as configured all the same
-            opts = run_options(settings, ctx, demo=False, loopback=False)
-        record_failed_run(settings.data_dir if settings else data_dir(), market, "", reason, mask(first)[:300], opts)
+        first = (getattr(exc, "message", None) or str(exc) or exc.__class__.__name__).splitlines()[0]
+        report = stopped_report(
+            settings.marketplace if settings else "co.jp", "", _failure_reason(exc), mask(first)[:300]
+        )
+        if opts is None:  # ended before its options: record (and notify) as configured all the same
+            opts = (
+                run_options(settings, ctx, demo=False, loopback=False)
+                if settings is not None
+                else RunOptions(runs_root=data_dir() / "runs", history_dir=data_dir())
+            )
+        record_failed_run(report, opts)
         ping(settings.heartbeat_url if settings else None, "fail")
         raise
     ping(settings.heartbeat_url, "success" if code in (EXIT_OK, EXIT_FINDINGS) else "fail")
@@ -308,8 +313,7 @@ def _failure_reason(exc: Exception) -> str:
     if isinstance(exc, UsageError):
         return "usage_error"
     if isinstance(exc, CheckIncomplete):
-        state = getattr(exc, "state", None) or exc.meta.get("state")
-        return str(state) if state else exc.reason
+        return reason_of(exc)
     if isinstance(exc, OrderwatchError):
         return "browser_error"
     return "internal_error"
@@ -428,7 +432,8 @@ def account_target(
         missing = [name for name, value in needed if not value]
         if missing:
             raise UsageError(
-                f"no saved session and {', '.join(missing)} not set (environment or .env; see .env.example)"
+                f"no saved session and {', '.join(missing)} not set (environment or .env; see .env.example)",
+                missing_credentials=missing,
             )
     pause = 0.0 if loopback else REAL_SITE_PAUSE_S
     target = CheckTarget(
@@ -761,7 +766,7 @@ def _lookup_impossible(settings: Settings) -> str | None:
     try:
         account_target(settings)
     except UsageError as exc:
-        if "no saved session" in exc.message:
+        if exc.meta.get("missing_credentials"):
             return "no saved session and no credentials"
         raise
     return None

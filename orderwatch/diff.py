@@ -381,35 +381,33 @@ def _two_step_findings(
     old_methods = {(m.kind, m.label) for m in base.methods}
     new_methods = {(m.kind, m.label) for m in now.methods}
     when = _when(read, "two_step", today)
-    for kind, label in sorted(new_methods - old_methods):
-        found.append(
-            Finding(
-                kind="two_step_method_added",
-                severity="high",
-                subject=f"two_step:{kind}:{label}",
-                message=f"A 2-step verification method was added: {label} ({kind.replace('_', ' ')}){when}.",
-                advice=(
-                    "Whoever holds that method can pass the code step. If you did not add it: sign in yourself, "
-                    f"open {url} (2段階認証の設定 / 2-Step Verification Settings) and remove the method you do not "
-                    "know; " + _SIGN_OUT_EVERYWHERE + " If it was you, run `orderwatch baseline accept two_step`."
-                ),
-            )
-        )
-    for kind, label in sorted(old_methods - new_methods):
-        found.append(
-            Finding(
-                kind="two_step_method_removed",
-                severity="high",
-                subject=f"two_step:{kind}:{label}",
-                message=f"A 2-step verification method was removed: {label} ({kind.replace('_', ' ')}){when}.",
-                advice=(
-                    f"If you did not remove it: sign in yourself, open {url}, check which methods are left and "
-                    "add yours back; "
+    changes = (
+        (
+            "added",
+            new_methods - old_methods,
+            "Whoever holds that method can pass the code step. If you did not add it: sign in yourself, open "
+            f"{url} (2段階認証の設定 / 2-Step Verification Settings) and remove the method you do not know; ",
+        ),
+        (
+            "removed",
+            old_methods - new_methods,
+            f"If you did not remove it: sign in yourself, open {url}, check which methods are left and add yours "
+            "back; ",
+        ),
+    )
+    for verb, methods, first_steps in changes:
+        for kind, label in sorted(methods):
+            found.append(
+                Finding(
+                    kind=f"two_step_method_{verb}",
+                    severity="high",
+                    subject=f"two_step:{kind}:{label}",
+                    message=f"A 2-step verification method was {verb}: {label} ({kind.replace('_', ' ')}){when}.",
+                    advice=first_steps
                     + _SIGN_OUT_EVERYWHERE
-                    + " If it was you, run `orderwatch baseline accept two_step`."
-                ),
+                    + " If it was you, run `orderwatch baseline accept two_step`.",
+                )
             )
-        )
     return found
 
 

@@ -115,6 +115,13 @@ class OverLimitError(CheckIncomplete):
         self.reason = reason
 
 
+def reason_of(exc: CheckIncomplete) -> str:
+    """The machine reason of a stop: the sign-in state where there is one (an attribute of the sign-in errors,
+    or given as ``state=`` to a plain CheckIncomplete, like the run lock's), else the error's reason."""
+    state = getattr(exc, "state", None) or exc.meta.get("state")
+    return state if isinstance(state, str) else exc.reason
+
+
 class ReauthError(CheckIncomplete):
     """Raised when a sensitive settings page (Login & Security, 2-step verification) asked for the password
     again and the run could not answer: ``reauth = "never"``, already answered once this run, the sign-in

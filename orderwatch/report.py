@@ -285,10 +285,8 @@ def settings_summary(report: Report) -> list[tuple[str, str, list[str]]]:
         else:
             when = "not read yet"
         lines = section_lines(name, value) if value is not None else []
-        if name == "content" and value is not None:  # the titles of the window, not an accepted list
-            lines = [f"{c.title} ({c.asin}, {c.acquired.isoformat()}, {c.how})" for c in value] or [
-                "(none in the window)"
-            ]
+        if name == "content" and lines == ["(none)"]:  # the titles of the window, not an accepted list
+            lines = ["(none in the window)"]
         out.append((SECTION_TITLES[name].replace("content", "content in the window"), when, lines))
     return out
 

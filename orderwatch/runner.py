@@ -56,7 +56,6 @@ def execute_check(target: CheckTarget, allowlist: Allowlist, opts: RunOptions) -
     from orderwatch.baseline import Baseline, baseline_path
     from orderwatch.config import private_dir, write_private
     from orderwatch.diff import first_baseline
-    from orderwatch.history import History
     from orderwatch.logs import add_logfile
     from orderwatch.progress import Progress
     from orderwatch.report import dumps, render_html, render_markdown
@@ -120,12 +119,7 @@ def execute_check(target: CheckTarget, allowlist: Allowlist, opts: RunOptions) -
             if path is not None and str(path) != "-":  # "-": printed on stdout by the CLI
                 write_user_file(path, content)
         try:
-            with History.open(opts.history_dir) as history:
-                previous = [r.status for r in history.runs(limit=60)]
-                states = history.finding_states()
-                history.record_run(report, run_dir / "report.html", keep_days=opts.keep_days)
-                if opts.notify:
-                    _notify(history, report, previous, states, opts, str(run_dir / "report.html"))
+            _record_and_notify(report, run_dir / "report.html", opts)
         except sqlite3.Error as exc:  # the report is written; the history is a convenience
             logger.error("the run history could not be updated ({}); the report is in {}", exc, run_dir)
         if removed := prune_run_folders(opts.runs_root, opts.keep_days):
@@ -157,25 +151,34 @@ def prune_run_folders(runs_root: Path, keep_days: int, keep_last: int = KEEP_LAS
     return removed
 
 
-def record_failed_run(
-    history_dir: Path, marketplace: str, base_url: str, reason: str, message: str, opts: RunOptions | None = None
-) -> None:
-    """A check that ended before it had a report (bad config, missing credentials, another run going on, a
-    browser that would not start, a crash) is still a run: a history row as incomplete, counted toward
-    ``notify_incomplete_after``, so `doctor` and the notifications tell the truth."""
+def _record_and_notify(report: Report, report_path: Path | None, opts: RunOptions, *, notify: bool = True) -> None:
+    """The run's row in the history, then a notification if it is news (``notify``). Raises sqlite3.Error."""
     from orderwatch.history import History
+
+    with History.open(opts.history_dir) as history:
+        previous = [r.status for r in history.runs(limit=60)]
+        states = history.finding_states()
+        history.record_run(report, report_path, keep_days=opts.keep_days)
+        if notify and opts.notify:
+            _notify(history, report, previous, states, opts, str(report_path) if report_path else None)
+
+
+def stopped_report(marketplace: str, base_url: str, reason: str, message: str) -> Report:
+    """The report of a run that ended before it read anything it could report: nothing read is claimed."""
     from orderwatch.report import Report
 
     now = datetime.now().astimezone()
     report = Report(marketplace, base_url, now.date(), now.date(), now, finished_at=now)
     report.error = {"reason": reason, "message": message}
+    return report
+
+
+def record_failed_run(report: Report, opts: RunOptions) -> None:
+    """A check that ended before it had a report (bad config, missing credentials, another run going on, a
+    browser that would not start, a crash) is still a run: a history row as incomplete, counted toward
+    ``notify_incomplete_after``, so `doctor` and the notifications tell the truth."""
     try:
-        with History.open(history_dir) as history:
-            previous = [r.status for r in history.runs(limit=60)]
-            states = history.finding_states()
-            history.record_run(report, None, keep_days=opts.keep_days if opts else 400)
-            if opts is not None and opts.notify:
-                _notify(history, report, previous, states, opts)
+        _record_and_notify(report, None, opts)
     except (OSError, sqlite3.Error) as exc:
         logger.error("the failed run could not be recorded ({})", exc)
 
@@ -191,20 +194,16 @@ def with_acknowledged(allowlist: Allowlist, history_dir: Path) -> Allowlist:
 
 
 def _record_interrupted(target: CheckTarget, opts: RunOptions, run_dir: Path) -> None:
-    """A run stopped by Ctrl-C: its report (nothing read is claimed) and its row in the history."""
+    """A run stopped by Ctrl-C: its report and its row in the history. No logging, no progress line and no
+    notification here: Ctrl-C may have come while the logger or stderr was busy."""
     from orderwatch.config import write_private
+    from orderwatch.report import dumps
 
-    # no logging and no progress line here: Ctrl-C may have come while the logger or stderr was busy
-    from orderwatch.history import History
-    from orderwatch.report import Report, dumps
-
-    now = datetime.now().astimezone()
-    report = Report(target.market.code, target.base_url, now.date(), now.date(), now, finished_at=now)
-    report.error = {"reason": "interrupted", "message": "the run was interrupted (Ctrl-C) before it finished"}
+    message = "the run was interrupted (Ctrl-C) before it finished"
+    report = stopped_report(target.market.code, target.base_url, "interrupted", message)
     try:
         write_private(run_dir / "report.json", dumps(report))
-        with History.open(opts.history_dir) as history:
-            history.record_run(report, None, keep_days=opts.keep_days)
+        _record_and_notify(report, None, opts, notify=False)
     except (OSError, sqlite3.Error) as exc:
         os.write(2, f"\norderwatch: the interrupted run could not be recorded: {exc}".encode())
 
