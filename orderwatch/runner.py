@@ -203,7 +203,7 @@ def _record_interrupted(target: CheckTarget, opts: RunOptions, run_dir: Path) ->
     report = stopped_report(target.market.code, target.base_url, "interrupted", message)
     try:
         write_private(run_dir / "report.json", dumps(report))
-        _record_and_notify(report, None, opts, notify=False)
+        _record_and_notify(report, run_dir / "report.json", opts, notify=False)  # history points at it
     except (OSError, sqlite3.Error) as exc:
         os.write(2, f"\norderwatch: the interrupted run could not be recorded: {exc}".encode())
 

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -48,3 +49,4 @@ def test_ctrl_c_during_a_check_exits_130_and_records_the_run_as_interrupted() ->
     )
     [run] = json.loads(history.stdout)
     assert (run["status"], run["error_reason"]) == ("incomplete", "interrupted")
+    assert run["report_path"].endswith("report.json") and json.loads(Path(run["report_path"]).read_text())["error"]
