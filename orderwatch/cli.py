@@ -65,8 +65,14 @@ class _Group(click.Group):
 @click.version_option(__version__, prog_name="orderwatch")
 @click.option("-v", "--verbose", count=True, help="More log detail on stderr (-v steps, -vv debug, -vvv trace).")
 @click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors on stderr; no summary when clean (cron).")
+@click.option(
+    "--lang",
+    type=click.Choice(["auto", "ja", "en"]),
+    help="Language of reports and messages (default: ORDERWATCH_LANG, lang in config.toml, else auto: the "
+    "locale's, or Japanese for amazon.co.jp where the locale is C/POSIX/unset).",
+)
 @click.pass_context
-def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
+def main(ctx: click.Context, verbose: int, quiet: bool, lang: str | None) -> None:
     """Watch an Amazon account for purchases and setting changes you did not intend.
 
     \b
@@ -84,8 +90,12 @@ def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
 
     Exit codes: 0 all as expected, 1 findings, 2 bad input or config, 3 the check could not be completed.
     """
+    from orderwatch import i18n
+    from orderwatch.config import early_language
     from orderwatch.logs import setup_logging
 
+    i18n.start(lang)
+    early_language()
     setup_logging(verbose, quiet)
     ctx.obj = {"quiet": quiet}
 

@@ -22,6 +22,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from orderwatch import i18n
 from orderwatch.errors import UsageError
 
 APP = "orderwatch"
@@ -98,6 +99,12 @@ class Settings(BaseSettings):
         default="once",
         description='a settings page that asks for the password again: "once" answers it (once per run, with the '
         'stored credentials, like a sign-in); "never" skips that page and says so',
+    )
+    lang: Literal["auto", "ja", "en"] = Field(
+        default="auto",
+        description='the language of reports, notifications and messages: "ja", "en", or "auto" — the locale\'s '
+        "language when it is Japanese or English; otherwise (C, POSIX, unset, as under cron) Japanese for "
+        "amazon.co.jp and English for amazon.com (ORDERWATCH_LANG, --lang)",
     )
     data_dir: Path = Field(default_factory=data_dir)
     state_dir: Path = Field(default_factory=state_dir)
@@ -195,7 +202,7 @@ def load_settings(**explicit: Any) -> Settings:
     given = {k: v for k, v in explicit.items() if v is not None}
     check_config_keys(config_dir() / "config.toml")
     try:
-        return Settings(**given)
+        settings = Settings(**given)
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e['loc'])}: {e['msg'].removeprefix('Value error, ')}"
@@ -208,6 +215,24 @@ def load_settings(**explicit: Any) -> Settings:
     except (OSError, ValueError) as exc:  # unreadable or malformed config.toml / .env
         where = config_dir() / "config.toml"
         raise UsageError(f"cannot read settings ({where} or .env): {exc.__class__.__name__}: {exc}") from None
+    i18n.configure(settings.lang, settings.marketplace)
+    return settings
+
+
+def early_language() -> None:
+    """The language before the settings are loaded (their own errors are then in it too): ``--lang``,
+    ORDERWATCH_LANG, and ``lang`` / ``marketplace`` of config.toml read leniently; defaults where unreadable."""
+    import tomllib
+
+    try:
+        data = tomllib.loads((config_dir() / "config.toml").read_bytes().decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        data = {}
+    lang = os.environ.get("ORDERWATCH_LANG") or data.get("lang")
+    market = os.environ.get("ORDERWATCH_MARKETPLACE") or data.get("marketplace")
+    i18n.configure(
+        lang if lang in i18n.SETTINGS else None, market if isinstance(market, str) else "co.jp"
+    )
 
 
 def parse_every(text: str) -> timedelta:

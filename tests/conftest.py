@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from bots.browser import LOOPBACK_ONLY_ARGS, QUIET_ARGS, find_browser
+from orderwatch import i18n
 from orderwatch.replay import ReplaySite
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,6 +38,10 @@ def _isolated(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytes
     for name in list(os.environ):
         if name.startswith("ORDERWATCH_"):
             monkeypatch.delenv(name)
+    # The tests written in English read English; the Japanese ones ask for it (--lang ja, use_language).
+    monkeypatch.setenv("ORDERWATCH_LANG", "en")
+    i18n.start(None)
+    i18n.set_language("en")
     monkeypatch.chdir(tmp_path)
 
 
@@ -64,9 +69,9 @@ def replay() -> Iterator[ReplaySite]:
 
 def cli_env(**extra: str) -> dict[str, str]:
     """The environment for running `orderwatch` as a subprocess: none of the developer's ORDERWATCH_*
-    settings, short retry backoff (the retries themselves still happen), plus ``extra``."""
+    settings, short retry backoff (the retries themselves still happen), English, plus ``extra``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ORDERWATCH_")}
-    return env | {"ORDERWATCH_RETRY_BACKOFF_S": "0.05"} | extra
+    return env | {"ORDERWATCH_RETRY_BACKOFF_S": "0.05", "ORDERWATCH_LANG": "en"} | extra
 
 
 def peer_page(*parts: str) -> Path:
