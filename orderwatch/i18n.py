@@ -50,7 +50,7 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _translations.ngettext(singular, plural, n)
 
 
-def N_(message: str) -> str:  # noqa: N802 — the gettext convention, known to the extractor
+def N_(message: str) -> str:
     """Marks a constant for the catalog; it is translated where it is shown, with ``_(constant)``."""
     return message
 
@@ -138,6 +138,11 @@ def compile_po(po: bytes) -> bytes:
     return out.getvalue()
 
 
+def sentences(parts: list[str]) -> str:
+    """Sentences one after another: with a space in English, without one in Japanese (each ends with 。)."""
+    return ("" if _language == "ja" else " ").join(parts)
+
+
 # Dates, counts and money as a reader of the language writes them.
 
 _WEEKDAYS_JA = "月火水木金土日"
@@ -150,11 +155,11 @@ def day(d: date) -> str:
     return d.isoformat()
 
 
-def moment(t: datetime) -> str:
-    """2026-11-28 07:02 / 2026年11月28日（土）7:02 (the time as it was recorded, to the minute)."""
+def moment(t: datetime, *, seconds: bool = False) -> str:
+    """2026-11-28T07:02 (ISO, with its offset) / 2026年11月28日（土）7:02 — the time as it was recorded."""
     if _language == "ja":
         return f"{day(t.date())}{t.hour}:{t.minute:02d}"
-    return t.isoformat(timespec="minutes").replace("T", " ")[:16]
+    return t.isoformat(timespec="seconds" if seconds else "minutes")
 
 
 def relative_day(d: date, today: date) -> str:

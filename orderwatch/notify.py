@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from loguru import logger
 
 from orderwatch.baseline import FINDING_SECTION
-from orderwatch.report import Report, count, coverage_note, settings_summary
+from orderwatch.i18n import _, ngettext
+from orderwatch.report import STATUS_WORDS, Report, coverage_note, finding_heading, settings_summary
 
 FindingKey = tuple[str, str]
 
@@ -47,9 +48,13 @@ def decide(
     lines: list[str] = []
     title = ""
     if new:
-        title = f"orderwatch: {count(len(new), 'new finding')} on amazon.{report.marketplace}"
+        title = ngettext(
+            "orderwatch: {n} new finding on amazon.{marketplace}",
+            "orderwatch: {n} new findings on amazon.{marketplace}",
+            len(new),
+        ).format(n=len(new), marketplace=report.marketplace)
         for f in new:
-            lines += [f"[{f.severity.upper()}] {f.kind}: {f.subject}", f.message, f"What to do: {f.advice}", ""]
+            lines += [finding_heading(f), f.message, _("What to do: {advice}").format(advice=f.advice), ""]
     earlier_incomplete = 0
     for status in previous:
         if status != "incomplete":
@@ -57,30 +62,39 @@ def decide(
         earlier_incomplete += 1
     if report.incomplete:
         if earlier_incomplete + 1 == incomplete_after:
-            reason = (report.error or {}).get("message", "unknown reason")
-            title = title or f"orderwatch: the check could not be completed {incomplete_after} times in a row"
-            lines.append(f"The check has not completed for {incomplete_after} runs: {reason}")
+            reason = (report.error or {}).get("message") or _("unknown reason")
+            title = title or _("orderwatch: the check could not be completed {n} times in a row").format(
+                n=incomplete_after
+            )
+            lines.append(
+                _("The check has not completed for {n} runs: {reason}").format(n=incomplete_after, reason=reason)
+            )
     elif earlier_incomplete >= incomplete_after:
-        title = title or "orderwatch: the check completes again"
-        lines.append(f"The check completed again after {earlier_incomplete} incomplete runs (status: {report.status}).")
+        title = title or _("orderwatch: the check completes again")
+        lines.append(
+            _("The check completed again after {n} incomplete runs (status: {status}).").format(
+                n=earlier_incomplete, status=_(STATUS_WORDS[report.status])
+            )
+        )
     elif report.status == "clean" and previous and previous[0] == "findings":
-        title = title or "orderwatch: all clear again"
-        lines.append("Nothing unexpected in the account any more.")
+        title = title or _("orderwatch: all clear again")
+        lines.append(_("Nothing unexpected in the account any more."))
     if not title:
         return None
     if new and any(f.kind in FINDING_SECTION for f in new):  # the settings as read, next to their findings
-        lines += ["Settings:"] + [
-            f"- {t} ({w}): {'; '.join(facts) or 'not read'}" for t, w, facts in settings_summary(report)
+        lines += [_("Settings:")] + [
+            _("- {title} ({when}): {facts}").format(title=t, when=w, facts=_("; ").join(facts) or _("not read"))
+            for t, w, facts in settings_summary(report)
         ]
     if report.incomplete and report.unread:
         if (note := coverage_note(report)) is not None:
             lines += ["", note]
-        lines += ["", "Not read in this run (so this is not an all-clear for them):"]
+        lines += ["", _("Not read in this run (so this is not an all-clear for them):")]
         lines += [f"- {u.label()}: {u.message}" for u in report.unread]
     if report_path:
-        lines += ["", f"Report: {report_path}"]
+        lines += ["", _("Report: {path}").format(path=report_path)]
     if any(f.kind == "unexpected_order" for f in new):
-        lines.append("Bought on purpose? `orderwatch ack ORDER_ID` and it is not reported again.")
+        lines.append(_("Bought on purpose? `orderwatch ack ORDER_ID` and it is not reported again."))
     level = "failure" if any(f.severity == "high" for f in new) else "warning" if new or report.incomplete else "info"
     return Notice(title, "\n".join(lines).strip(), [(f.kind, f.subject) for f in new], level)
 
@@ -120,10 +134,10 @@ def send(urls: list[str], title: str, body: str, level: str = "info") -> list[Fa
             said.clear()
             sender = apprise.Apprise()
             if not sender.add(url):
-                failed.append(Failed(index, "not a valid apprise URL (check its scheme, e.g. ntfy://, mailto://)"))
+                failed.append(Failed(index, _("not a valid apprise URL (check its scheme, e.g. ntfy://, mailto://)")))
                 continue
             if not sender.notify(title=title, body=body, notify_type=kind):
-                why = "; ".join(dict.fromkeys(mask(m) for m in said)) or "the service did not accept it"
+                why = "; ".join(dict.fromkeys(mask(m) for m in said)) or _("the service did not accept it")
                 failed.append(Failed(index, why[:300]))
     finally:
         apprise_log.removeHandler(handler)

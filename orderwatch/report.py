@@ -11,8 +11,9 @@ from typing import Any, Literal
 
 from markupsafe import Markup, escape
 
-from orderwatch.baseline import FINDING_SECTION, PAGE_KINDS, SECTION_TITLES, SECTIONS, SettingsRead, section_lines
+from orderwatch.baseline import FINDING_SECTION, PAGE_KINDS, SECTIONS, SettingsRead, section_lines
 from orderwatch.diff import Finding
+from orderwatch.i18n import N_, _, day, language, moment, ngettext, sentences
 from orderwatch.models import DigitalOrderSummary, OneClickSettings, Order, PageCapture
 
 Status = Literal["clean", "findings", "incomplete"]
@@ -20,47 +21,47 @@ EXIT_CODES: dict[Status, int] = {"clean": 0, "findings": 1, "incomplete": 3}
 
 # What the user can do about a page that could not be read, by reason (the reasons of orderwatch.errors).
 NEXT_STEP = {
-    "page_changed": (
+    "page_changed": N_(
         "The site changed its page, or showed another one. Open it yourself — type the address, do not follow "
         "links in mails — and check it by eye; the page as orderwatch saw it is in the snapshot. Then update "
         "orderwatch, or send a scrubbed copy of the page (`orderwatch record`) with a bug report."
     ),
-    "reauth_skipped": (
+    "reauth_skipped": N_(
         'The page asked for the password again and reauth = "never" in config.toml: it was skipped. Open it '
         'yourself, or set reauth = "once" to let orderwatch answer once per run.'
     ),
-    "reauth_again": "The page asked for the password again after this run answered once; the next run tries again.",
-    "sign_in_cooldown": (
+    "reauth_again": N_("The page asked for the password again after this run answered once; the next run tries again."),
+    "sign_in_cooldown": N_(
         "An automatic sign-in failed recently, so none is tried for 12 hours. Sign in yourself with "
         "`orderwatch login --headed`, or run with --force-sign-in."
     ),
-    "captcha": "The site asked for a CAPTCHA. Sign in yourself once with `orderwatch login --headed`.",
-    "console_activity_refused": (
+    "captcha": N_("The site asked for a CAPTCHA. Sign in yourself once with `orderwatch login --headed`."),
+    "console_activity_refused": N_(
         "The page tried to send a request that would change the account; the guard refused it. Look at the "
         "page yourself by typing the address."
     ),
-    "site_unreachable": (
+    "site_unreachable": N_(
         "The site did not answer, or answered with an error page (three tries). Nothing to fix on your side: "
         "the next run tries again. If it keeps happening for days, open the address in your own browser and "
         "check that this machine is online."
     ),
-    "guard_blocked": (
+    "guard_blocked": N_(
         "The page tried to send a request orderwatch never sends (a purchase, a setting change, an off-site "
         "address); nothing was sent. Look at the page yourself by typing the address."
     ),
-    "browser_error": "The browser failed while reading the page. The next run tries again.",
-    "not_reached": "The run stopped before this page (see the reason above); the next run reads it again.",
-    "over_limit": (
+    "browser_error": N_("The browser failed while reading the page. The next run tries again."),
+    "not_reached": N_("The run stopped before this page (see the reason above); the next run reads it again."),
+    "over_limit": N_(
         "A run reads at most max_summaries digital order summaries (config.toml); this order was still judged "
         "from its history card. Raise the limit if you want every summary read."
     ),
-    "page_too_large": (
+    "page_too_large": N_(
         "The page was far larger than any real page of the site (over 20 MB) and was not loaded. Open it "
         "yourself to see what it shows."
     ),
-    "history_too_long": "The order history had more pages than a run follows; shorten window_days in config.toml.",
+    "history_too_long": N_("The order history had more pages than a run follows; shorten window_days in config.toml."),
 }
-DEFAULT_NEXT_STEP = "The next run tries again; see the reason above for what to do first."
+DEFAULT_NEXT_STEP = N_("The next run tries again; see the reason above for what to do first.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,10 +77,12 @@ class UnreadPage:
 
     @property
     def next_step(self) -> str:
-        return NEXT_STEP.get(self.reason, DEFAULT_NEXT_STEP)
+        return _(NEXT_STEP.get(self.reason, DEFAULT_NEXT_STEP))
 
     def label(self) -> str:
-        return f"{self.kind} {self.order_id}" if self.order_id else self.kind
+        """The page as the reader knows it (「注文履歴」, "order summary 503-…")."""
+        name = _(PAGE_NAMES[self.kind]) if self.kind in PAGE_NAMES else self.kind
+        return f"{name} {self.order_id}" if self.order_id else name
 
     def to_json(self) -> dict[str, str | None]:
         return {
@@ -143,7 +146,7 @@ class Report:
     def incomplete_json(self) -> dict[str, Any] | None:
         if not self.incomplete:
             return None
-        error = self.error or {"reason": "incomplete", "message": "not every page was read"}
+        error = self.error or {"reason": "incomplete", "message": _("not every page was read")}
         return {"reason": error["reason"], "message": error["message"], "pages": [u.to_json() for u in self.unread]}
 
     @property
@@ -192,11 +195,11 @@ def _order_json(order: Order, summary: DigitalOrderSummary | None) -> dict[str, 
 
 
 _HEADLINE: dict[Status, str] = {
-    "clean": "All as expected",
-    "findings": "Something needs your attention",
-    "incomplete": "The check could not be completed — this is NOT an all-clear",
+    "clean": N_("All as expected"),
+    "findings": N_("Something needs your attention"),
+    "incomplete": N_("The check could not be completed — this is NOT an all-clear"),
 }
-_HEADLINE_FINDINGS_INCOMPLETE = (
+_HEADLINE_FINDINGS_INCOMPLETE = N_(
     "Something needs your attention — and not every page could be read, so this is NOT an all-clear for the rest"
 )
 
@@ -207,46 +210,87 @@ def coverage_note(report: Report) -> str | None:
     notes = []
     if report.history_unread:
         if not report.orders:
-            notes.append("The order history could not be read: no order was checked.")
+            notes.append(_("The order history could not be read: no order was checked."))
         else:
+            n = len(report.orders)
             notes.append(
-                f"The order history could not be read to the end: only the {count(len(report.orders), 'order')} "
-                f"listed {'was' if len(report.orders) == 1 else 'were'} checked; later pages were not."
+                ngettext(
+                    "The order history could not be read to the end: only the {n} order listed was checked; "
+                    "later pages were not.",
+                    "The order history could not be read to the end: only the {n} orders listed were checked; "
+                    "later pages were not.",
+                    n,
+                ).format(n=n)
             )
     over = sum(1 for u in report.unread if u.reason == "over_limit" and u.kind == "order-summary")
     if over:
-        notes.append(f"{over} more digital order summaries were not checked (the per-run limit).")
-    return " ".join(notes) or None
+        notes.append(
+            ngettext(
+                "{n} more digital order summaries were not checked (the per-run limit).",
+                "{n} more digital order summaries were not checked (the per-run limit).",
+                over,
+            ).format(n=over)
+        )
+    return sentences(notes) or None
 
 
 def headline(report: Report) -> str:
     if report.status == "findings" and report.incomplete:
-        return _HEADLINE_FINDINGS_INCOMPLETE
-    return _HEADLINE[report.status]
+        return _(_HEADLINE_FINDINGS_INCOMPLETE)
+    return _(_HEADLINE[report.status])
 
 
 # Finding kinds as a person reads them (the code stays next to it, small, for `ack`, `baseline accept`, JSON)
 FINDING_TITLES = {
-    "unexpected_order": "Unexpected order",
-    "one_click_enabled": "1-Click is on",
-    "one_click_disabled": "1-Click is off",
-    "page_attempted_action": "A page tried to act",
-    "credentials_form_unexpected": "Sign-in details asked for in the wrong place",
-    "email_changed": "E-mail address changed",
-    "phone_changed": "Mobile phone number changed",
-    "passkey_added": "Passkey added",
-    "two_step_disabled": "2-step verification is off",
-    "two_step_method_added": "2-step verification method added",
-    "two_step_method_removed": "2-step verification method removed",
-    "device_added": "New device",
-    "subscription_started": "New subscription",
-    "trial_started": "Free trial started",
-    "content_without_order": "Kindle title without an order",
+    "unexpected_order": N_("Unexpected order"),
+    "one_click_enabled": N_("1-Click is on"),
+    "one_click_disabled": N_("1-Click is off"),
+    "page_attempted_action": N_("A page tried to act"),
+    "credentials_form_unexpected": N_("Sign-in details asked for in the wrong place"),
+    "email_changed": N_("E-mail address changed"),
+    "phone_changed": N_("Mobile phone number changed"),
+    "passkey_added": N_("Passkey added"),
+    "two_step_disabled": N_("2-step verification is off"),
+    "two_step_method_added": N_("2-step verification method added"),
+    "two_step_method_removed": N_("2-step verification method removed"),
+    "device_added": N_("New device"),
+    "subscription_started": N_("New subscription"),
+    "trial_started": N_("Free trial started"),
+    "content_without_order": N_("Kindle title without an order"),
 }
 
 
 def finding_title(kind: str) -> str:
-    return FINDING_TITLES.get(kind, kind.replace("_", " ").capitalize())
+    return _(FINDING_TITLES[kind]) if kind in FINDING_TITLES else kind.replace("_", " ").capitalize()
+
+
+# The pages as the reader knows them (UnreadPage.kind → its name on the site).
+PAGE_NAMES = {
+    "order-history": N_("order history"),
+    "order-summary": N_("order summary"),
+    "one-click": N_("1-Click settings"),
+    "login-security": N_("Login & Security"),
+    "two-step": N_("2-step verification settings"),
+    "memberships": N_("Memberships & Subscriptions"),
+    "devices": N_("devices"),
+    "content": N_("Kindle content"),
+    "message-center": N_("Message Center"),
+}
+
+SEVERITY = {"high": N_("HIGH"), "medium": N_("MEDIUM"), "low": N_("LOW")}
+
+
+def severity(level: str) -> str:
+    """HIGH / 重大 — the finding's severity as a word of the reader's language."""
+    return _(SEVERITY[level]) if level in SEVERITY else level.upper()
+
+
+def finding_heading(f: Finding) -> str:
+    """``[HIGH] unexpected_order: 503-…`` / ``[重大] 予期しない注文（unexpected_order）: 503-…``."""
+    # TRANSLATORS: also {title}: the finding's title in words (FINDING_TITLES).
+    return _("[{severity}] {kind}: {subject}").format(
+        severity=severity(f.severity), kind=f.kind, title=finding_title(f.kind), subject=f.subject
+    )
 
 
 def count(n: int, noun: str) -> str:
@@ -269,6 +313,27 @@ def linkify(text: str) -> Markup:
 _URL = re.compile(r"https?://[^\s<>\"'`「」]+")
 
 
+# The settings sections as the reports head them (the site's page names beside the English ones).
+SECTION_HEADINGS = {
+    "login_security": N_("Login & Security (ログインとセキュリティ)"),
+    "two_step": N_("2-step verification (2段階認証)"),
+    "subscriptions": N_("Memberships & subscriptions (メンバーシップおよび購読)"),
+    "devices": N_("Devices (端末)"),
+    "content": N_("Kindle content in the window (コンテンツ)"),
+}
+SECTION_NAMES = {
+    "login_security": N_("Login & Security"),
+    "two_step": N_("2-step verification"),
+    "subscriptions": N_("Memberships & subscriptions"),
+    "devices": N_("Devices"),
+    "content": N_("Kindle content"),
+}
+
+
+def section_title(name: str, *, short: bool = False) -> str:
+    return _((SECTION_NAMES if short else SECTION_HEADINGS)[name])
+
+
 def settings_summary(report: Report) -> list[tuple[str, str, list[str]]]:
     """The Settings section of every rendering: (title, when read, lines) per section, e-mail and phone
     masked; an empty list when the run neither read the settings nor knows an earlier read."""
@@ -279,15 +344,13 @@ def settings_summary(report: Report) -> list[tuple[str, str, list[str]]]:
         value = report.settings.section(name)
         at = report.settings.read_at.get(name)
         if name in report.settings.fresh:
-            when = "read in this run"
+            when = _("read in this run")
         elif at is not None:
-            when = f"as read on {at.date().isoformat()}"
+            when = _("as read on {date}").format(date=day(at.date()))
         else:
-            when = "not read yet"
+            when = _("not read yet")
         lines = section_lines(name, value) if value is not None else []
-        if name == "content" and lines == ["(none)"]:  # the titles of the window, not an accepted list
-            lines = ["(none in the window)"]
-        out.append((SECTION_TITLES[name].replace("content", "content in the window"), when, lines))
+        out.append((section_title(name), when, lines))
     return out
 
 
@@ -296,17 +359,21 @@ def settings_schedule_note(report: Report) -> str | None:
     become the baseline (the changes it may already hold were not compared with anything)."""
     notes = []
     if report.baseline_started:
-        names = ", ".join(SECTION_TITLES[n].split(" (")[0] for n in report.baseline_started)
+        names = _(", ").join(section_title(n, short=True) for n in report.baseline_started)
         notes.append(
-            f"Settings baseline started for: {names}. This first read is what later reads are compared with — "
-            "look over the Settings section once now (`orderwatch baseline show`)."
+            _(
+                "Settings baseline started for: {names}. This first read is what later reads are compared with — "
+                "look over the Settings section once now (`orderwatch baseline show`)."
+            ).format(names=names)
         )
     if report.settings_next is not None:
         notes.append(
-            "Settings pages are read on their own schedule (settings_every in config.toml): next on "
-            f"{report.settings_next.date().isoformat()}; run with --settings to read them now."
+            _(
+                "Settings pages are read on their own schedule (settings_every in config.toml): next on "
+                "{date}; run with --settings to read them now."
+            ).format(date=day(report.settings_next.date()))
         )
-    return " ".join(notes) or None
+    return sentences(notes) or None
 
 
 _COLORS: dict[Status, str] = {"clean": "green", "findings": "red", "incomplete": "yellow"}
@@ -314,38 +381,49 @@ _COLORS: dict[Status, str] = {"clean": "green", "findings": "red", "incomplete":
 
 def render_terminal(report: Report, *, color: bool = False) -> str:
     """The summary for a terminal; ``color``: the headline in the status's colour (a TTY without NO_COLOR)."""
-    head = f"{headline(report)}."
+    head = _("{headline}.").format(headline=headline(report))
     if color:
         import click
 
         head = click.style(head, fg=_COLORS[report.status], bold=True)
     lines = [
-        f"orderwatch — amazon.{report.marketplace} — {report.since.isoformat()} to {report.today.isoformat()}",
+        _("orderwatch — amazon.{marketplace} — {since} to {until}").format(
+            marketplace=report.marketplace, since=day(report.since), until=day(report.today)
+        ),
         head,
     ]
     if (note := coverage_note(report)) is not None:
         lines.append(note)
     if report.error and not report.unread:  # the run stopped before any page (sign-in, browser)
-        lines += ["", f"  reason: {report.error['reason']}", f"  {report.error['message']}"]
+        lines += ["", _("  reason: {reason}").format(reason=report.error["reason"]), f"  {report.error['message']}"]
     for f in report.findings:
         lines += [
             "",
-            f"[{f.severity.upper()}] {f.kind}: {f.subject}",
+            finding_heading(f),
             f"  {f.message}",
-            f"  What to do: {f.advice}",
+            _("  What to do: {advice}").format(advice=f.advice),
         ]
     lines += _unread_lines(report)
     lines.append("")
     if report.orders or report.status != "incomplete":
         digital = sum(o.is_digital for o in report.orders)
-        partial = " — not the whole window, see above" if report.history_unread else ""
-        lines.append(f"Orders read: {len(report.orders)} ({digital} digital){partial}.")
+        if report.history_unread:
+            line = _("Orders read: {n} ({digital} digital) — not the whole window, see above.")
+        else:
+            line = _("Orders read: {n} ({digital} digital).")
+        lines.append(line.format(n=len(report.orders), digital=digital))
     if report.one_click is not None:
-        lines.append(f"1-Click for this browser: {'ON' if report.one_click.enabled else 'off'}.")
+        lines.append(
+            _("1-Click for this browser: ON.") if report.one_click.enabled else _("1-Click for this browser: off.")
+        )
     elif report.unread:
-        lines.append("1-Click for this browser: not read.")
+        lines.append(_("1-Click for this browser: not read."))
     for title, when, facts in settings_summary(report):
-        lines.append(f"{title} — {when}: " + ("; ".join(facts) if facts else "not read."))
+        lines.append(
+            _("{title} — {when}: {facts}").format(title=title, when=when, facts=_("; ").join(facts))
+            if facts
+            else _("{title} — {when}: not read.").format(title=title, when=when)
+        )
     if (schedule := settings_schedule_note(report)) is not None:
         lines.append(schedule)
     lines += _guard_lines(report)
@@ -355,91 +433,126 @@ def render_terminal(report: Report, *, color: bool = False) -> str:
 def _unread_lines(report: Report) -> list[str]:
     if not report.unread:
         return []
-    out = ["", f"Could not be read ({len(report.unread)}):"]
+    out = ["", _("Could not be read ({n}):").format(n=len(report.unread))]
     for u in report.unread:
         out.append(f"  - {u.label()} ({u.reason}): {u.message}")
-        out.append(f"    Address: {u.url}")
+        out.append(_("    Address: {url}").format(url=u.url))
         if u.snapshot is not None:
-            out.append(f"    Snapshot: {u.snapshot}")
-        out.append(f"    Next step: {u.next_step}")
+            out.append(_("    Snapshot: {path}").format(path=u.snapshot))
+        out.append(_("    Next step: {step}").format(step=u.next_step))
     return out
 
 
 def _guard_lines(report: Report) -> list[str]:
     if not report.guard_blocked:
         return []
-    out = [f"The read-only guard blocked {len(report.guard_blocked)} request(s) a page tried to make:"]
+    n = len(report.guard_blocked)
+    out = [
+        ngettext(
+            "The read-only guard blocked {n} request(s) a page tried to make:",
+            "The read-only guard blocked {n} request(s) a page tried to make:",
+            n,
+        ).format(n=n)
+    ]
     out += [f"  {e['method']} {e['url']} ({e['reason']})" for e in report.guard_blocked[:10]]
-    if len(report.guard_blocked) > 10:
-        out.append(f"  … and {len(report.guard_blocked) - 10} more (see report.json)")
+    if n > 10:
+        out.append(_("  … and {n} more (see report.json)").format(n=n - 10))
     return out
 
 
 def render_markdown(report: Report) -> str:
+    status = _(STATUS_WORDS[report.status])
+    if report.status == "findings" and report.incomplete:
+        status = _("{status} (incomplete)").format(status=status)
+    note = coverage_note(report)
     out = [
-        f"# orderwatch report — amazon.{report.marketplace}",
+        _("# orderwatch report — amazon.{marketplace}").format(marketplace=report.marketplace),
         "",
-        f"**Status: {report.status}{' (incomplete)' if report.status == 'findings' and report.incomplete else ''}**"
-        f" — {headline(report)}." + (f" {note}" if (note := coverage_note(report)) else ""),
+        _("**Status: {status}** — {headline}.").format(status=status, headline=headline(report))
+        + (_(" {note}").format(note=note) if note else ""),
         "",
-        f"- Window: {report.since.isoformat()} to {report.today.isoformat()}",
-        f"- Checked: {report.started_at.isoformat(timespec='seconds')}",
-        f"- Session: {report.signed_in.replace('_', ' ')}",
+        _("- Window: {since} to {until}").format(since=day(report.since), until=day(report.today)),
+        _("- Checked: {when}").format(when=moment(report.started_at, seconds=True)),
+        _("- Session: {session}").format(session=_(SESSION_WORDS[report.signed_in])),
     ]
     if report.error and not report.unread:
         out += [
             "",
-            "## Why the check is incomplete",
+            _("## Why the check is incomplete"),
             "",
             f"`{report.error['reason']}`: {_md(report.error['message'])}",
         ]
-    out += ["", "## Findings", ""]
+    out += ["", _("## Findings"), ""]
     if not report.findings:
-        out.append("None." if report.status == "clean" else "None found in what could be read.")
+        out.append(_("None.") if report.status == "clean" else _("None found in what could be read."))
     for f in report.findings:
-        out += [
-            f"### {f.severity.upper()} — {f.kind} — `{f.subject}`",
-            "",
-            _md(f.message),
-            "",
-            f"**What to do:** {_md(f.advice)}",
-            "",
-        ]
+        # TRANSLATORS: also {title}: the finding's title in words (FINDING_TITLES).
+        heading = _("### {severity} — {kind} — `{subject}`").format(
+            severity=severity(f.severity), kind=f.kind, title=finding_title(f.kind), subject=f.subject
+        )
+        out += [heading, "", _md(f.message), "", _("**What to do:** {advice}").format(advice=_md(f.advice)), ""]
     if report.unread:
-        out += ["", "## What could not be read", ""]
+        out += ["", _("## What could not be read"), ""]
         for u in report.unread:
             out.append(f"- **{_md(u.label())}** (`{u.reason}`): {_md(u.message)}")
-            out.append(f"  - Address: `{u.url}`")
+            out.append(_("  - Address: `{url}`").format(url=u.url))
             if u.snapshot is not None:
-                out.append(f"  - Snapshot: `{u.snapshot}`")
-            out.append(f"  - Next step: {_md(u.next_step)}")
-    out += ["", "## Orders", "", "| date | order | total | digital | items |", "|---|---|---|---|---|"]
+                out.append(_("  - Snapshot: `{path}`").format(path=u.snapshot))
+            out.append(_("  - Next step: {step}").format(step=_md(u.next_step)))
+    out += [
+        "",
+        _("## Orders"),
+        "",
+        _("| date | order | total | digital | items |"),
+        "|---|---|---|---|---|",
+    ]
     for o in report.orders:
-        total = o.total.display() if o.total else ("cancelled" if o.cancelled else "—")
         items = "; ".join(_md(i.title) for i in o.items)
         out.append(
-            f"| {o.order_date.isoformat()} | `{o.order_id}` | {total} | {'yes' if o.is_digital else 'no'} | {items} |"
+            f"| {day(o.order_date)} | `{o.order_id}` | {order_total(o)} | {_('yes') if o.is_digital else _('no')} "
+            f"| {items} |"
         )
-    out += ["", "## 1-Click", ""]
+    out += ["", _("## 1-Click"), ""]
     if report.one_click is None:
-        out.append("Not read.")
+        out.append(_("Not read."))
     else:
-        out.append(f"1-Click for this browser: **{'on' if report.one_click.enabled else 'off'}**.")
+        out.append(
+            _("1-Click for this browser: **on**.")
+            if report.one_click.enabled
+            else _("1-Click for this browser: **off**.")
+        )
     if (summary := settings_summary(report)) or report.settings_next is not None:
-        out += ["", "## Settings", ""]
+        out += ["", _("## Settings"), ""]
         for title, when, facts in summary:
-            out.append(f"- **{_md(title)}** ({when})" + ("" if facts else ": not read."))
+            out.append(
+                _("- **{title}** ({when})").format(title=_md(title), when=when)
+                if facts
+                else _("- **{title}** ({when}): not read.").format(title=_md(title), when=when)
+            )
             out += [f"  - {_md(fact)}" for fact in facts]
         if (schedule := settings_schedule_note(report)) is not None:
             out += ["", _md(schedule)]
     if report.guard_blocked:
         out += [
             "",
-            "## Blocked by the read-only guard",
+            _("## Blocked by the read-only guard"),
             "",
             *(f"- {line.strip()}" for line in _guard_lines(report)[1:]),
         ]
     return "\n".join(out) + "\n"
+
+
+STATUS_WORDS: dict[Status, str] = {"clean": N_("clean"), "findings": N_("findings"), "incomplete": N_("incomplete")}
+SESSION_WORDS = {
+    "reused_session": N_("reused session"),
+    "signed_in": N_("signed in"),
+    "not_signed_in": N_("not signed in"),
+}
+
+
+def order_total(o: Order) -> str:
+    """The amount, or why there is none."""
+    return o.total.display() if o.total else (_("cancelled") if o.cancelled else "—")
 
 
 def _md(text: str) -> str:
@@ -473,6 +586,16 @@ def render_html(report: Report, images: dict[Path, bytes]) -> str:
         loader=jinja2.PackageLoader("orderwatch", "templates"), autoescape=True, undefined=jinja2.StrictUndefined
     )
     env.filters.update(linkify=linkify, title=finding_title)
+    env.globals.update(
+        _=_,
+        day=day,
+        moment=moment,
+        severity=severity,
+        order_total=order_total,
+        page_name=lambda kind: _(PAGE_NAMES[kind]) if kind in PAGE_NAMES else kind,
+        lang=language(),
+        session=_(SESSION_WORDS[report.signed_in]),
+    )
     snapshots = {}
     for u in report.unread:  # the page as orderwatch saw it, next to what could not be read
         png = u.snapshot.with_suffix(".png") if u.snapshot is not None else None

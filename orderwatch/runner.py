@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, TypeVar
 from loguru import logger
 
 from orderwatch.errors import OrderwatchError, UsageError
+from orderwatch.i18n import _
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -199,13 +200,15 @@ def _record_interrupted(target: CheckTarget, opts: RunOptions, run_dir: Path) ->
     from orderwatch.config import write_private
     from orderwatch.report import dumps
 
-    message = "the run was interrupted (Ctrl-C) before it finished"
+    message = _("the run was interrupted (Ctrl-C) before it finished")
     report = stopped_report(target.market.code, target.base_url, "interrupted", message)
     try:
         write_private(run_dir / "report.json", dumps(report))
         _record_and_notify(report, run_dir / "report.json", opts, notify=False)  # history points at it
     except (OSError, sqlite3.Error) as exc:
-        os.write(2, f"\norderwatch: the interrupted run could not be recorded: {exc}".encode())
+        os.write(
+            2, ("\n" + _("orderwatch: the interrupted run could not be recorded: {error}").format(error=exc)).encode()
+        )
 
 
 def _notify(
@@ -271,7 +274,7 @@ def with_browser(
                 browser.close()
     except PlaywrightError as exc:
         first = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
-        raise OrderwatchError(f"the browser could not be started or failed: {first}") from None
+        raise OrderwatchError(_("the browser could not be started or failed: {error}").format(error=first)) from None
     finally:
         if main_thread:
             signal.signal(signal.SIGINT, previous)
@@ -285,7 +288,7 @@ def exit_interrupted() -> None:
     the middle of a write to stderr (the progress line), where Python's own stream may not be used again."""
     with contextlib.suppress(Exception):
         sys.stdout.flush()
-    os.write(2, b"\norderwatch: interrupted (Ctrl-C); nothing more was read\n")
+    os.write(2, ("\n" + _("orderwatch: interrupted (Ctrl-C); nothing more was read") + "\n").encode())
     os._exit(EXIT_INTERRUPTED)
 
 
@@ -297,4 +300,4 @@ def write_user_file(path: Path, text: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_private(path, text)
     except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror}") from None
+        raise UsageError(_("cannot write {path}: {error}").format(path=path, error=exc.strerror)) from None

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import fcntl
 import json
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -95,6 +96,32 @@ def update(path: Path, source: Catalog, additions: dict[str, str | list[str]]) -
     return [m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id and not _translated(m)]
 
 
+def check(source: Catalog, catalog: Catalog) -> list[str]:
+    """What is wrong with ``catalog`` for the code's messages ``source``: a message without a translation (or
+    with only a fuzzy one), and a translation using a placeholder its message does not give (``{n}`` where
+    the code gives ``{count}`` would fail at run time). A comment ``TRANSLATORS: also {name}`` on the
+    message declares an extra placeholder the code gives."""
+    problems = []
+    for m in source:
+        if not m.id:
+            continue
+        t = catalog.get(m.id, context=m.context)
+        if t is None or not _translated(t) or t.fuzzy:
+            problems.append(f"untranslated: {m.id!r}")
+            continue
+        ids = m.id if isinstance(m.id, tuple) else (m.id,)
+        given = {name for text in ids for name in _PLACEHOLDER.findall(text)}
+        given |= {name for c in m.auto_comments for name in _PLACEHOLDER.findall(c.partition("also")[2])}
+        strings = t.string if isinstance(t.string, tuple) else (t.string,)
+        used = {name for text in strings for name in _PLACEHOLDER.findall(text)}
+        if used - given:
+            problems.append(f"placeholder not given by the code {sorted(used - given)}: {m.id!r}")
+    return problems
+
+
+_PLACEHOLDER = re.compile(r"(?<!\{)\{(\w*)[^{}]*\}(?!\})")
+
+
 def _translated(message: object) -> bool:
     string = message.string  # type: ignore[attr-defined]
     return all(string) if isinstance(string, tuple) else bool(string)
@@ -109,15 +136,12 @@ def main() -> int:
     args = parser.parse_args()
     source = template()
     if args.check:
-        missing = 0
+        problems = 0
         for path in catalogs():
-            catalog = read(path)
-            ids = {m.id for m in catalog if m.id and _translated(m)}
-            for m in source:
-                if m.id and m.id not in ids:
-                    missing += 1
-                    print(f"{path.parent.parent.name}: untranslated: {m.id!r}")
-        return 1 if missing else 0
+            for problem in check(source, read(path)):
+                problems += 1
+                print(f"{path.parent.parent.name}: {problem}")
+        return 1 if problems else 0
     with locked():
         if args.init:
             path = LOCALE / args.init / "LC_MESSAGES" / "orderwatch.po"
