@@ -20,6 +20,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from bots.pages import CONSOLE_AJAX, CONSOLE_FIELDS, CONSOLE_READ_ACTIVITIES, TOO_LARGE_HEADER, is_read_path
 from orderwatch.errors import UsageError
+from orderwatch.i18n import _
 from orderwatch.marketplace import Marketplace
 
 # Tried in order when no browser is configured. The headless shell first: 2-3x faster to start,
@@ -64,7 +65,8 @@ def find_browser(configured: Path | None = None, *, headed: bool = False, prefer
     """
     if configured is not None:
         if not (configured.is_file() and os.access(configured, os.X_OK)):
-            raise UsageError(f"browser {configured} is not an executable file", browser=str(configured))
+            message = _("browser {path} is not an executable file").format(path=configured)
+            raise UsageError(message, browser=str(configured))
         return configured
     names = [n for n in SYSTEM_BROWSERS if not (headed and n == "chromium-headless-shell")]
     if prefer_full:
@@ -81,11 +83,16 @@ def find_browser(configured: Path | None = None, *, headed: bool = False, prefer
         return None
     if headed:
         raise UsageError(
-            "a visible browser window needs full Chromium or Google Chrome (the headless shell cannot show one): "
-            "install it (Debian: apt-get install chromium), set ORDERWATCH_BROWSER, or use --headless"
+            _(
+                "a visible browser window needs full Chromium or Google Chrome (the headless shell cannot show one): "
+                "install it (Debian: apt-get install chromium), set ORDERWATCH_BROWSER, or use --headless"
+            )
         )
     raise UsageError(
-        "no Chromium found: run scripts/setup.sh (it installs one), or set ORDERWATCH_BROWSER to a Chromium executable"
+        _(
+            "no Chromium found: run scripts/setup.sh (it installs one), or set ORDERWATCH_BROWSER to a Chromium "
+            "executable"
+        )
     )
 
 

@@ -15,6 +15,7 @@ from playwright.sync_api import Page, Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from orderwatch.errors import OverLimitError, SiteUnreachableError
+from orderwatch.i18n import _
 from orderwatch.marketplace import Marketplace
 
 ORDER_HISTORY = "/your-orders/orders"
@@ -153,12 +154,17 @@ class AccountPages:
             answer = self.page.evaluate(_CONSOLE_FETCH, {"url": url, "body": body, "timeout": self.timeout_ms})
         except PlaywrightError as exc:
             first_line = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
-            raise SiteUnreachableError(f"the console's {activity} request failed: {first_line}", url=url) from None
+            message = _("the console's {activity} request failed: {error}").format(activity=activity, error=first_line)
+            raise SiteUnreachableError(message, url=url) from None
         if answer.get("error"):
-            raise SiteUnreachableError(f"the console's {activity} request got no answer ({answer['error']})", url=url)
+            message = _("the console's {activity} request got no answer ({error})").format(
+                activity=activity, error=answer["error"]
+            )
+            raise SiteUnreachableError(message, url=url)
         status = int(answer["status"])
         if status >= 500:
-            raise SiteUnreachableError(f"the site answered HTTP {status} for {activity}", url=url, status=status)
+            message = _("the site answered HTTP {status} for {what}").format(status=status, what=activity)
+            raise SiteUnreachableError(message, url=url, status=status)
         return Captured(url, str(answer["text"]), status)
 
     def open(self, url: str) -> Captured:
@@ -182,29 +188,33 @@ class AccountPages:
         try:
             response = self.page.goto(url, wait_until="domcontentloaded", timeout=self.timeout_ms)
         except PlaywrightTimeout:
-            raise SiteUnreachableError(
-                f"timed out after {self.timeout_ms / 1000:.0f} s loading {url}", url=url
-            ) from None
+            message = _("timed out after {seconds} s loading {url}").format(
+                seconds=f"{self.timeout_ms / 1000:.0f}", url=url
+            )
+            raise SiteUnreachableError(message, url=url) from None
         except PlaywrightError as exc:
             first_line = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
-            raise SiteUnreachableError(f"could not load {url}: {first_line}", url=url) from None
+            message = _("could not load {url}: {error}").format(url=url, error=first_line)
+            raise SiteUnreachableError(message, url=url) from None
         status = response.status if response is not None else None
         if response is not None and status == 413 and response.headers.get(TOO_LARGE_HEADER):
-            raise OverLimitError("page_too_large", f"the page at {url} is larger than orderwatch reads", url=url)
+            message = _("the page at {url} is larger than orderwatch reads").format(url=url)
+            raise OverLimitError("page_too_large", message, url=url)
         if status is not None and status >= 500:
-            raise SiteUnreachableError(f"the site answered HTTP {status} for {url}", url=url, status=status)
+            message = _("the site answered HTTP {status} for {what}").format(status=status, what=url)
+            raise SiteUnreachableError(message, url=url, status=status)
         return self.current(status)
 
     def current(self, status: int | None = None) -> Captured:
         """The page as it is now; waits out a navigation the page itself started (a refused meta refresh)."""
-        for _ in range(20):
+        for _try in range(20):
             try:
                 return Captured(self.page.url, self.page.content(), status if status is not None else self._last_status)
             except PlaywrightError as exc:
                 if "navigating" not in str(exc):
                     raise
                 self.page.wait_for_timeout(100)
-        raise SiteUnreachableError(f"the page at {self.page.url.split('?')[0]} kept navigating")
+        raise SiteUnreachableError(_("the page at {url} kept navigating").format(url=self.page.url.split("?")[0]))
 
 
 # Runs in the page with page.evaluate (which works while the page's own scripts are off): one fetch, its
@@ -285,7 +295,7 @@ class SignInPage:
             with self.page.expect_navigation(wait_until="domcontentloaded", timeout=self.timeout_ms):
                 self.page.locator(selector).first.click()
         except PlaywrightTimeout:
-            raise SiteUnreachableError("timed out waiting for the sign-in page to answer") from None
+            raise SiteUnreachableError(_("timed out waiting for the sign-in page to answer")) from None
         except PlaywrightError as exc:
             first_line = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
-            raise SiteUnreachableError(f"the sign-in page did not load: {first_line}") from None
+            raise SiteUnreachableError(_("the sign-in page did not load: {error}").format(error=first_line)) from None

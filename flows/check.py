@@ -43,6 +43,7 @@ from orderwatch.errors import (
     SiteUnreachableError,
     reason_of,
 )
+from orderwatch.i18n import _, day, language
 from orderwatch.models import ContentItem, DigitalOrderSummary, Order, OrderHistoryPage
 from orderwatch.parsers import (
     console_csrf_token,
@@ -98,7 +99,9 @@ def run_check(
             oid = order.order_id
             url = session.pages.order_summary_url(oid)
             if n >= target.max_summaries:  # bounded: a run opens at most this many summaries
-                message = f"not read: at most {target.max_summaries} digital order summaries are read in one run"
+                message = _("not read: at most {n} digital order summaries are read in one run").format(
+                    n=target.max_summaries
+                )
                 report.mark_unread(UnreadPage("order-summary", url, "over_limit", message, oid))
                 continue
             summary = _attempt(report, "order-summary", url, partial(_capture_summary, session, oid), order_id=oid)
@@ -116,7 +119,8 @@ def run_check(
     except PlaywrightError as exc:  # an element that never came, a crashed page: still a report, never clean
         first_line = (str(exc).splitlines() or [exc.__class__.__name__])[0]
         logger.error("browser error: {}", first_line)
-        report.error = {"reason": "browser_error", "message": f"the browser failed during the check: {first_line}"}
+        message = _("the browser failed during the check: {error}").format(error=first_line)
+        report.error = {"reason": "browser_error", "message": message}
     finally:
         _mark_not_reached(report, session, history_read, target.settings, fresh)
         report.signed_in, report.pages_read, report.captures = session.signed_in, session.pages_read, session.captures
@@ -132,7 +136,7 @@ def run_check(
             report.settings = base.with_earlier_reads(fresh)
             report.findings += check_settings(
                 report.settings,
-                {name: value for name, (_, value) in base.accepted.items()},
+                {name: value for name, (_at, value) in base.accepted.items()},
                 allowlist,
                 target.market,
                 today,
@@ -169,7 +173,7 @@ def _attempt(report: Report, kind: str, url: str, read: Callable[[], T], *, orde
         raise
     except PlaywrightError as exc:
         first_line = (str(exc).splitlines() or [exc.__class__.__name__])[0]
-        message = f"the browser failed reading this page: {first_line}"
+        message = _("the browser failed reading this page: {error}").format(error=first_line)
         report.mark_unread(UnreadPage(kind, url, "browser_error", message, order_id))
         raise
 
@@ -179,8 +183,8 @@ def _mark_not_reached(
 ) -> None:
     """Name the pages the run meant to read but never tried because it stopped early."""
     tried = {(u.kind, u.order_id) for u in report.unread}
-    message = "not read: the run stopped before this page"
-    if not history_read and not any(kind == "order-history" for kind, _ in tried):
+    message = _("not read: the run stopped before this page")
+    if not history_read and not any(kind == "order-history" for kind, _id in tried):
         url = session.pages.order_history_url(_time_filter((report.today - report.since).days))
         report.mark_unread(UnreadPage("order-history", url, "not_reached", message))
     for order in report.orders:
@@ -264,7 +268,10 @@ def _console(
         answer = session.pages.console_request(activity, activity_input, token)
     finally:  # a request the guard refused fails like an unanswered one: name it for what it was
         if refused := session.guard.blocked[mark:]:
-            raise GuardBlockedError(f"the {activity} request was refused by the guard ({refused[-1].reason})", url=url)
+            message = _("the {activity} request was refused by the guard ({reason})").format(
+                activity=activity, reason=refused[-1].reason
+            )
+            raise GuardBlockedError(message, url=url)
     # no screenshot: without its scripts the console page draws no list (the answer is what was read)
     return session.parse(kind, answer, parse, screenshot=False), page
 
@@ -289,7 +296,9 @@ def _read_content(session: AccountSession, kind: str, url: str, since: date) -> 
             return tuple(items)
     raise OverLimitError(
         "history_too_long",
-        f"the Kindle content list did not reach {since.isoformat()} within {MAX_CONTENT_BATCHES} batches",
+        _("the Kindle content list did not reach {date} within {n} batches").format(
+            date=since.isoformat() if language() == "en" else day(since), n=MAX_CONTENT_BATCHES
+        ),
     )
 
 
@@ -330,7 +339,7 @@ def history_pages(session: AccountSession, time_filter: str) -> Iterator[OrderHi
     url = session.pages.order_history_url(time_filter)
     seen: set[str] = set()
     read = 0
-    for _ in range(MAX_HISTORY_PAGES):
+    for _page in range(MAX_HISTORY_PAGES):
         try:
             page: OrderHistoryPage = session.read("order-history", url, parse_order_history)
         except CheckIncomplete as exc:
@@ -343,7 +352,9 @@ def history_pages(session: AccountSession, time_filter: str) -> Iterator[OrderHi
             if page.declared_count is not None and page.declared_count > read:
                 raise PageChangedError(
                     "order-history",
-                    f"the page declares {page.declared_count} orders but offers no next page after {read}",
+                    _("the page declares {declared} orders but offers no next page after {read}").format(
+                        declared=page.declared_count, read=read
+                    ),
                     url=url,
                 )
             return
@@ -351,19 +362,25 @@ def history_pages(session: AccountSession, time_filter: str) -> Iterator[OrderHi
         following = session.pages.history_link(page.next_page_url)
         if following is None:
             raise PageChangedError(
-                "order-history", f"the next-page link leads outside the order history ({page.next_page_url[:80]})"
+                "order-history",
+                _("the next-page link leads outside the order history ({link})").format(link=page.next_page_url[:80]),
             )
         if following in seen:
-            raise PageChangedError("order-history", "the next-page link points back to a page already read", url=url)
+            raise PageChangedError("order-history", _("the next-page link points back to a page already read"), url=url)
         url = following
-    raise OverLimitError("history_too_long", f"the order history did not end within {MAX_HISTORY_PAGES} pages", url=url)
+    raise OverLimitError(
+        "history_too_long",
+        _("the order history did not end within {n} pages").format(n=MAX_HISTORY_PAGES),
+        url=url,
+    )
 
 
 def _capture_summary(session: AccountSession, order_id: str) -> DigitalOrderSummary:
     summary = read_digital_summary(session, order_id)
     if summary is None:  # the history lists it, so "no such order" means the page is not what we think
         raise PageChangedError(
-            "order-summary", f"{order_id} is in the order history, but its summary says no such order"
+            "order-summary",
+            _("{order_id} is in the order history, but its summary says no such order").format(order_id=order_id),
         )
     return summary
 
@@ -379,7 +396,10 @@ def read_digital_summary(session: AccountSession, order_id: str) -> DigitalOrder
         return None
     summary = session.parse("order-summary", cap, parse_order_summary, label=order_id)
     if summary.order_id != order_id:
-        exc = PageChangedError("order-summary", f"asked for {order_id}, the page shows {summary.order_id}")
+        exc = PageChangedError(
+            "order-summary",
+            _("asked for {order_id}, the page shows {shown}").format(order_id=order_id, shown=summary.order_id),
+        )
         exc.snapshot = session.snapshot("order-summary", cap, label=order_id)
         raise exc
     return summary

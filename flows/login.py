@@ -16,6 +16,7 @@ from bots.pages import AccountPages
 from flows.session import CheckTarget
 from orderwatch.config import write_private
 from orderwatch.errors import HumanNeededError
+from orderwatch.i18n import ngettext
 from orderwatch.parsers import classify_signin
 from orderwatch.parsers.signin_state import SignInState
 from orderwatch.state import SignInCooldown
@@ -63,6 +64,14 @@ def wait_for_person(
                 SignInCooldown(target.session_file.with_name(target.session_file.stem + ".cooldown.json")).clear()
                 return
             page.wait_for_timeout(poll_s * 1000)
-        raise HumanNeededError("login_timeout", f"Nobody finished signing in within {timeout_s / 60:.0f} minutes.")
+        minutes = round(timeout_s / 60)
+        raise HumanNeededError(
+            "login_timeout",
+            ngettext(
+                "Nobody finished signing in within {n} minute.",
+                "Nobody finished signing in within {n} minutes.",
+                minutes,
+            ).format(n=minutes),
+        )
     finally:
         context.close()

@@ -19,6 +19,7 @@ from bots.pages import MESSAGE_CENTER
 from flows.check import PAGE_ERRORS, history_pages, read_digital_summary
 from flows.session import AccountSession, CheckTarget
 from orderwatch.errors import CheckIncomplete, reason_of
+from orderwatch.i18n import _
 from orderwatch.mail.verdict import MessageCenterRead, OrderLookup
 from orderwatch.models import Order
 from orderwatch.parsers import parse_message_center
@@ -33,7 +34,7 @@ class LookupOutcome:
     signed_in: str = "not_signed_in"
     guard_blocked: list[dict[str, str]] = field(default_factory=list)
     message_center: MessageCenterRead = field(
-        default_factory=lambda: MessageCenterRead(None, "the lookup did not reach the Message Center")
+        default_factory=lambda: MessageCenterRead(None, _("the lookup did not reach the Message Center"))
     )
 
 
@@ -54,11 +55,16 @@ def look_up_orders(
     except CheckIncomplete as exc:
         logger.error("lookup incomplete: {}", exc.message)
         outcome.error = {"reason": reason_of(exc), "message": exc.message}
-        outcome.message_center = MessageCenterRead(None, f"the account lookup stopped first ({reason_of(exc)})")
+        outcome.message_center = MessageCenterRead(
+            None, _("the account lookup stopped first ({reason})").format(reason=reason_of(exc))
+        )
     except PlaywrightError as exc:
         first_line = (str(exc).splitlines() or [exc.__class__.__name__])[0]
-        outcome.error = {"reason": "browser_error", "message": f"the browser failed during the lookup: {first_line}"}
-        outcome.message_center = MessageCenterRead(None, "the account lookup stopped first (browser_error)")
+        message = _("the browser failed during the lookup: {error}").format(error=first_line)
+        outcome.error = {"reason": "browser_error", "message": message}
+        outcome.message_center = MessageCenterRead(
+            None, _("the account lookup stopped first ({reason})").format(reason="browser_error")
+        )
     finally:
         outcome.signed_in = session.signed_in
         outcome.guard_blocked = [e.to_json() for e in session.guard.blocked]
@@ -83,7 +89,9 @@ def _message_center(session: AccountSession) -> MessageCenterRead:
         if not isinstance(exc, PAGE_ERRORS) or exc.meta.get("during_sign_in"):
             raise
         logger.warning("Message Center not read: {}", exc.message)
-        return MessageCenterRead(None, f"the page could not be read ({exc.reason}: {exc.message})")
+        return MessageCenterRead(
+            None, _("the page could not be read ({reason}: {message})").format(reason=exc.reason, message=exc.message)
+        )
     logger.info("Message Center: {} messages", len(entries))
     return MessageCenterRead(entries)
 

@@ -28,6 +28,7 @@ from orderwatch.errors import (
     SignInFailedError,
     SiteUnreachableError,
 )
+from orderwatch.i18n import _, language, moment
 from orderwatch.marketplace import Marketplace
 from orderwatch.models import PageCapture
 from orderwatch.parsers import classify_signin
@@ -147,7 +148,7 @@ class AccountSession:
         try:
             cap = self.pages.open(url)
         except SiteUnreachableError:
-            guard_stopped(self.guard, mark, f"loading {urlsplit(url).path}", failed=True)
+            guard_stopped(self.guard, mark, urlsplit(url).path, failed=True)
             raise
         state = classify_signin(cap.url, cap.html)
         if state is SignInState.SIGNED_IN:
@@ -155,22 +156,24 @@ class AccountSession:
                 self.signed_in = "reused_session"
             return cap
         if state in HUMAN_ONLY:  # a CAPTCHA or lock mid-run: no sign-in would get past it
-            raise HumanNeededError(state.value, ADVICE[state])
+            raise HumanNeededError(state.value, _(ADVICE[state]))
         if is_reauth(cap.url):
             return self._reauth(cap, url)
         if self._sign_in_attempted:
-            raise HumanNeededError(state.value, "The site asked to sign in again within one run; stopping.")
+            raise HumanNeededError(state.value, _("The site asked to sign in again within one run; stopping."))
         cooldown, active = self._cooldown()
         if active is not None:
             until, reason = active
             raise HumanNeededError(
                 "sign_in_cooldown",
-                f"The last automatic sign-in failed ({reason}); orderwatch waits until "
-                f"{until.isoformat(timespec='minutes')} before trying again, so the site's fraud checks are not "
-                "provoked. Sign in by hand with `orderwatch login --headed`, or run with --force-sign-in.",
+                _(
+                    "The last automatic sign-in failed ({reason}); orderwatch waits until {until} before trying "
+                    "again, so the site's fraud checks are not provoked. Sign in by hand with "
+                    "`orderwatch login --headed`, or run with --force-sign-in."
+                ).format(reason=reason, until=_when(until)),
             )
         logger.info("no valid session: signing in (once)")
-        self.progress("signing in")
+        self.progress(_("signing in"))
         if self._tracing:
             self._save_trace_chunk()  # sign-in is never traced: typed values and POST bodies stay out
         self._sign_in_attempted = True
@@ -191,7 +194,7 @@ class AccountSession:
         self.save_session()
         cap = self.pages.open(url)  # back in the reading context (no scripts), now with the session
         if classify_signin(cap.url, cap.html) is not SignInState.SIGNED_IN:
-            raise HumanNeededError("session_not_kept", "Signed in, but the site asked to sign in again.")
+            raise HumanNeededError("session_not_kept", _("Signed in, but the site asked to sign in again."))
         return cap
 
     def _cooldown(self) -> tuple[SignInCooldown, tuple[datetime, str] | None]:
@@ -207,24 +210,30 @@ class AccountSession:
         if self.target.reauth == "never":
             raise ReauthError(
                 "reauth_skipped",
-                f'{page} asked for the password again; reauth = "never" in config.toml, so it is skipped',
+                _('{page} asked for the password again; reauth = "never" in config.toml, so it is skipped').format(
+                    page=page
+                ),
                 url=url,
             )
         if self._reauth_attempted:
             raise ReauthError(
-                "reauth_again", f"{page} asked for the password again, after this run answered once", url=url
+                "reauth_again",
+                _("{page} asked for the password again, after this run answered once").format(page=page),
+                url=url,
             )
         cooldown, active = self._cooldown()
         if active is not None:
             until, reason = active
             raise ReauthError(
                 "sign_in_cooldown",
-                f"{page} asked for the password again; the last automatic sign-in failed ({reason}), so none is "
-                f"tried before {until.isoformat(timespec='minutes')}",
+                _(
+                    "{page} asked for the password again; the last automatic sign-in failed ({reason}), so none is "
+                    "tried before {until}"
+                ).format(page=page, reason=reason, until=_when(until)),
                 url=url,
             )
         logger.info("{} asks for the password again: re-authenticating (once)", page)
-        self.progress("re-authenticating")
+        self.progress(_("re-authenticating"))
         if self._tracing:
             self._save_trace_chunk()
         self._reauth_attempted = True
@@ -233,9 +242,11 @@ class AccountSession:
         except (SignInFailedError, HumanNeededError) as exc:
             if exc.state != "credentials_missing":
                 cooldown.start(exc.state)
-            raise ReauthError(exc.state, f"re-authentication for {page} stopped: {exc.message}", url=url) from None
+            message = _("re-authentication for {page} stopped: {message}").format(page=page, message=exc.message)
+            raise ReauthError(exc.state, message, url=url) from None
         except CheckIncomplete as exc:
-            raise ReauthError(exc.reason, f"re-authentication for {page} stopped: {exc.message}", url=url) from None
+            message = _("re-authentication for {page} stopped: {message}").format(page=page, message=exc.message)
+            raise ReauthError(exc.reason, message, url=url) from None
         finally:
             if self._tracing:
                 self._start_trace_chunk()
@@ -243,7 +254,11 @@ class AccountSession:
         self.save_session()
         again = self.pages.open(url)
         if classify_signin(again.url, again.html) is not SignInState.SIGNED_IN:
-            raise ReauthError("session_not_kept", f"re-authenticated, but {page} asked for the password again", url=url)
+            raise ReauthError(
+                "session_not_kept",
+                _("re-authenticated, but {page} asked for the password again").format(page=page),
+                url=url,
+            )
         return again
 
     def _sign_in(self, where: str) -> None:
@@ -340,6 +355,11 @@ class AccountSession:
 
     def save_session(self) -> None:
         write_private(self.target.session_file, json.dumps(self.context.storage_state()))
+
+
+def _when(until: datetime) -> str:
+    """The end of the cool-down for the reader: 2026-11-28T19:02+09:00 (as before) / 2026年11月28日（土）19:02."""
+    return until.isoformat(timespec="minutes") if language() == "en" else moment(until.astimezone())
 
 
 def is_reauth(url: str) -> bool:

@@ -20,26 +20,56 @@ from orderwatch.errors import (
     SignInFailedError,
     SiteUnreachableError,
 )
+from orderwatch.i18n import N_, _
 from orderwatch.parsers.signin_state import HUMAN_ONLY, SignInState, classify_signin
 
-HEADED_ADVICE = "Sign in once by hand with `orderwatch login --headed`, then run the check again."
+HEADED_ADVICE = N_("Sign in once by hand with `orderwatch login --headed`, then run the check again.")
+# Each advice is one whole message (the Japanese says it in another order); translated where it is raised.
 ADVICE = {
-    SignInState.CAPTCHA: "The site shows a CAPTCHA. " + HEADED_ADVICE,
-    SignInState.BOT_CHALLENGE: "The site shows a robot check. " + HEADED_ADVICE,
-    SignInState.APPROVAL: "The site waits for you to approve a sign-in notification on your phone. " + HEADED_ADVICE,
-    SignInState.OTP_BY_SMS_OR_EMAIL: "The site sent a code by SMS or e-mail. " + HEADED_ADVICE,
-    SignInState.DEVICE_SELECT: "The site asks where to send a code. " + HEADED_ADVICE,
-    SignInState.PASSWORD_RESET_REQUIRED: "The site requires a password reset (its fraud checks may have "
-    "invalidated the password). Reset it yourself on the site or by calling customer service, update "
-    "ORDERWATCH_PASSWORD, then run again. orderwatch will not try again on its own.",
-    SignInState.ACCOUNT_LOCKED: "The account is locked or on hold. Contact customer service; orderwatch "
-    "will not try to sign in again on its own.",
-    SignInState.INTERSTITIAL: "The site shows an interstitial page after sign-in. " + HEADED_ADVICE,
-    SignInState.ACCOUNT_SELECT: "The site asks which of several accounts to use. " + HEADED_ADVICE,
-    SignInState.EXTRA_VERIFICATION: "The site asks a security question (or a ZIP code). " + HEADED_ADVICE,
-    SignInState.ACCOUNT_ACTION_REQUIRED: "The site requires an action on the account (billing or card "
-    "verification, documents, a policy notice). Sign in yourself in a browser and follow the site's "
-    "instructions; orderwatch will not try again on its own.",
+    SignInState.CAPTCHA: N_(
+        "The site shows a CAPTCHA. Sign in once by hand with `orderwatch login --headed`, then run the check again."
+    ),
+    SignInState.BOT_CHALLENGE: N_(
+        "The site shows a robot check. Sign in once by hand with `orderwatch login --headed`, then run the check again."
+    ),
+    SignInState.APPROVAL: N_(
+        "The site waits for you to approve a sign-in notification on your phone. Sign in once by hand with "
+        "`orderwatch login --headed`, then run the check again."
+    ),
+    SignInState.OTP_BY_SMS_OR_EMAIL: N_(
+        "The site sent a code by SMS or e-mail. Sign in once by hand with `orderwatch login --headed`, then run "
+        "the check again."
+    ),
+    SignInState.DEVICE_SELECT: N_(
+        "The site asks where to send a code. Sign in once by hand with `orderwatch login --headed`, then run the "
+        "check again."
+    ),
+    SignInState.PASSWORD_RESET_REQUIRED: N_(
+        "The site requires a password reset (its fraud checks may have "
+        "invalidated the password). Reset it yourself on the site or by calling customer service, update "
+        "ORDERWATCH_PASSWORD, then run again. orderwatch will not try again on its own."
+    ),
+    SignInState.ACCOUNT_LOCKED: N_(
+        "The account is locked or on hold. Contact customer service; orderwatch "
+        "will not try to sign in again on its own."
+    ),
+    SignInState.INTERSTITIAL: N_(
+        "The site shows an interstitial page after sign-in. Sign in once by hand with `orderwatch login --headed`, "
+        "then run the check again."
+    ),
+    SignInState.ACCOUNT_SELECT: N_(
+        "The site asks which of several accounts to use. Sign in once by hand with `orderwatch login --headed`, "
+        "then run the check again."
+    ),
+    SignInState.EXTRA_VERIFICATION: N_(
+        "The site asks a security question (or a ZIP code). Sign in once by hand with `orderwatch login --headed`, "
+        "then run the check again."
+    ),
+    SignInState.ACCOUNT_ACTION_REQUIRED: N_(
+        "The site requires an action on the account (billing or card "
+        "verification, documents, a policy notice). Sign in yourself in a browser and follow the site's "
+        "instructions; orderwatch will not try again on its own."
+    ),
 }
 MAX_STEPS = 6
 SIGN_IN_PAGE_PREFIX = "/ap/"  # the sign-in pages (/ap/signin, /ap/mfa); credentials are typed nowhere else
@@ -61,33 +91,35 @@ def sign_in(page: Page, guard: RequestGuard, creds: Credentials, timeout_s: floa
     done: set[SignInState] = set()
     guard.signing_in = True
     try:
-        for _ in range(MAX_STEPS):
+        for _step in range(MAX_STEPS):
             state = classify_signin(page.url, page.content())
             logger.info("sign-in: {}", state.value)
             if state in done:
-                raise SignInFailedError(state.value, "The site asked for the same step twice; stopping.")
+                raise SignInFailedError(state.value, _("The site asked for the same step twice; stopping."))
             done.add(state)
             if state is SignInState.SIGNED_IN:
                 return
             if state in HUMAN_ONLY:
-                raise HumanNeededError(state.value, ADVICE[state])
+                raise HumanNeededError(state.value, _(ADVICE[state]))
             if state is SignInState.TOTP_INVALID:
                 raise SignInFailedError(
                     state.value,
-                    "The one-time code was refused. Check ORDERWATCH_TOTP_SECRET and the computer's clock; "
-                    "orderwatch does not try another code.",
+                    _(
+                        "The one-time code was refused. Check ORDERWATCH_TOTP_SECRET and the computer's clock; "
+                        "orderwatch does not try another code."
+                    ),
                 )
             if state is SignInState.PASSWORD_INVALID:
                 raise SignInFailedError(
-                    state.value, "The password was refused. Check ORDERWATCH_PASSWORD; no retry was made."
+                    state.value, _("The password was refused. Check ORDERWATCH_PASSWORD; no retry was made.")
                 )
             if state is SignInState.EMAIL_INVALID:
                 raise SignInFailedError(
                     state.value,
-                    "The site knows no account with that e-mail. Check ORDERWATCH_EMAIL and the marketplace.",
+                    _("The site knows no account with that e-mail. Check ORDERWATCH_EMAIL and the marketplace."),
                 )
             if state is SignInState.SITE_ERROR:
-                raise SiteUnreachableError("the site showed an error page during sign-in; try again later")
+                raise SiteUnreachableError(_("the site showed an error page during sign-in; try again later"))
             blocked_before = len(guard.blocked)
             field = {SignInState.EMAIL: form.EMAIL, SignInState.PASSWORD: form.PASSWORD, SignInState.TOTP: form.OTP}
             if state in field:
@@ -105,17 +137,20 @@ def sign_in(page: Page, guard: RequestGuard, creds: Credentials, timeout_s: floa
                     guard.secrets += (code,)  # the code too may leave only in the sign-in POST
                     form.submit_code(code)
                 else:
-                    raise PageChangedError("sign-in", f"unrecognised sign-in page at {page.url.split('?')[0]}")
+                    raise PageChangedError(
+                        "sign-in",
+                        _("unrecognised sign-in page at {url}").format(url=page.url.split("?")[0]),
+                    )
             except SiteUnreachableError:
-                guard_stopped(guard, blocked_before, "the sign-in", failed=True)
+                guard_stopped(guard, blocked_before, None, failed=True)
                 raise
-            guard_stopped(guard, blocked_before, "the sign-in", failed=False)
-        raise CheckIncomplete(f"sign-in did not finish within {MAX_STEPS} steps")
+            guard_stopped(guard, blocked_before, None, failed=False)
+        raise CheckIncomplete(_("sign-in did not finish within {n} steps").format(n=MAX_STEPS))
     finally:
         guard.signing_in = False
 
 
-CREDENTIALS_FORM_ADVICE = (
+CREDENTIALS_FORM_ADVICE = N_(
     "A page asked for your sign-in details somewhere other than the site's own sign-in form (another "
     "address, a form that would send them elsewhere or in the address line). Nothing was typed. Do not "
     "sign in from a link; open the site yourself and check your account, then run `orderwatch login --headed`."
@@ -138,27 +173,38 @@ def _check_credentials_form(form: SignInPage, field: str, guard: RequestGuard) -
     )
     if not fine:
         logger.error("credentials form refused: page {} form {} {}", page.path, method or "-", target.path or "-")
-        raise HumanNeededError("credentials_form_unexpected", CREDENTIALS_FORM_ADVICE)
+        raise HumanNeededError("credentials_form_unexpected", _(CREDENTIALS_FORM_ADVICE))
 
 
-def guard_stopped(guard: RequestGuard, since: int, what: str, *, failed: bool) -> None:
-    """Raise GuardBlockedError when the guard refused a redirect during ``what``, or when ``what`` failed
-    while the guard refused a page load (a form the page submitted itself, a refresh off the site)."""
+def guard_stopped(guard: RequestGuard, since: int, path: str | None, *, failed: bool) -> None:
+    """Raise GuardBlockedError when the guard refused a redirect during the sign-in (``path`` None) or the load
+    of the page at ``path``, or when that failed while the guard refused a page load (a form the page submitted
+    itself, a refresh off the site)."""
     new = guard.blocked[since:]
     refused = [e for e in new if e.reason.startswith("redirect_") or (failed and e.resource_type == "document")]
     if refused:
         event = refused[-1]
-        raise GuardBlockedError(
-            f"{what} was answered with {event.method} {event.url} ({event.reason}); the read-only guard "
-            "refused it, and the page could not be read"
-        )
+        what = {"method": event.method, "url": event.url, "reason": event.reason}
+        if path is None:
+            message = _(
+                "the sign-in was answered with {method} {url} ({reason}); the read-only guard refused it, and the "
+                "page could not be read"
+            ).format(**what)
+        else:
+            message = _(
+                "loading {path} was answered with {method} {url} ({reason}); the read-only guard refused it, and "
+                "the page could not be read"
+            ).format(path=path, **what)
+        raise GuardBlockedError(message)
 
 
 def _need(value: str | None, name: str) -> str:
     if not value:
         raise HumanNeededError(
             "credentials_missing",
-            f"The session has expired and {name} is not set (environment or .env). Set it, or sign in "
-            "by hand with `orderwatch login --headed`.",
+            _(
+                "The session has expired and {name} is not set (environment or .env). Set it, or sign in "
+                "by hand with `orderwatch login --headed`."
+            ).format(name=name),
         )
     return value

@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from orderwatch.errors import UsageError
+from orderwatch.i18n import _
 from orderwatch.models import Item
 
 OneClickExpectation = Literal["on", "off", "any"]
@@ -106,16 +107,22 @@ def load_allowlist(path: Path) -> Allowlist:
         text = raw.decode("utf-8-sig")  # a BOM (Windows editors) is fine
     except FileNotFoundError:
         raise UsageError(
-            f"{path}: allowlist file not found (`orderwatch init` creates a template; or pass --allowlist)",
+            _("{path}: allowlist file not found (`orderwatch init` creates a template; or pass --allowlist)").format(
+                path=path
+            ),
             file=str(path),
         ) from None
     except UnicodeDecodeError:
         raise UsageError(
-            f"{path}: not UTF-8 (Shift_JIS? Windows editors often save so): save it as UTF-8 and run again",
+            _("{path}: not UTF-8 (Shift_JIS? Windows editors often save so): save it as UTF-8 and run again").format(
+                path=path
+            ),
             file=str(path),
         ) from None
     except OSError as exc:
-        raise UsageError(f"{path}: cannot read allowlist: {exc.__class__.__name__}", file=str(path)) from None
+        raise UsageError(
+            _("{path}: cannot read allowlist: {error}").format(path=path, error=exc.__class__.__name__), file=str(path)
+        ) from None
     return parse_allowlist(text, path)
 
 
@@ -123,64 +130,87 @@ def parse_allowlist(text: str, path: Path) -> Allowlist:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"{path}: {exc}", file=str(path)) from None
+        raise UsageError(_("{path}: invalid TOML: {error}").format(path=path, error=exc), file=str(path)) from None
     loc = _Locator(text, path)
     for key in data:
         if key not in _TOP_KEYS:
-            loc.fail(f"unknown section or key {key!r} (expected one of: {', '.join(sorted(_TOP_KEYS))})", key)
+            loc.fail(
+                _("unknown section or key {key} (expected one of: {keys})").format(
+                    key=repr(key), keys=", ".join(sorted(_TOP_KEYS))
+                ),
+                key,
+            )
 
     one_click: Any = data.get("one_click", {})
     if not isinstance(one_click, dict):
-        loc.fail("[one_click] must be a table", "one_click")
+        loc.fail(_("[one_click] must be a table"), "one_click")
     expected = one_click.get("expected", "off")
     if expected not in ("on", "off", "any"):
-        loc.fail(f'one_click.expected must be "on", "off" or "any", not {expected!r}', "expected")
+        loc.fail(
+            _('one_click.expected must be "on", "off" or "any", not {value}').format(value=repr(expected)), "expected"
+        )
     for key in one_click:
         if key != "expected":
-            loc.fail(f"unknown key {key!r} in [one_click]", key)
+            loc.fail(_("unknown key {key} in [one_click]").format(key=repr(key)), key)
 
     ceilings: dict[str, Decimal] = {}
     raw_ceilings: Any = data.get("price_ceiling", {})
     if not isinstance(raw_ceilings, dict):
-        loc.fail("[price_ceiling] must be a table of CURRENCY = amount", "price_ceiling")
+        loc.fail(_("[price_ceiling] must be a table of CURRENCY = amount"), "price_ceiling")
     for currency, amount in raw_ceilings.items():
         if currency not in CURRENCIES:
             hint = {"YEN": "JPY", "円": "JPY", "DOLLAR": "USD", "EURO": "EUR"}.get(currency.upper())
+            codes = ", ".join(sorted(CURRENCIES))
             loc.fail(
-                f"price_ceiling key {currency!r} is not an ISO 4217 currency code"
-                + (f" — for this one write {hint}" if hint else "")
-                + f" (the codes of Amazon's marketplaces: {', '.join(sorted(CURRENCIES))})",
+                _(
+                    "price_ceiling key {key} is not an ISO 4217 currency code — for this one write {code} "
+                    "(the codes of Amazon's marketplaces: {codes})"
+                ).format(key=repr(currency), code=hint, codes=codes)
+                if hint
+                else _(
+                    "price_ceiling key {key} is not an ISO 4217 currency code (the codes of Amazon's marketplaces: "
+                    "{codes})"
+                ).format(key=repr(currency), codes=codes),
                 currency,
             )
         if isinstance(amount, bool) or not isinstance(amount, int | float | str):
-            loc.fail(f"price_ceiling.{currency} must be a number", currency)
+            loc.fail(_("price_ceiling.{currency} must be a number").format(currency=currency), currency)
         try:
             value = Decimal(str(amount))
         except InvalidOperation:
-            loc.fail(f"price_ceiling.{currency} must be a number, not {amount!r}", currency)
+            loc.fail(
+                _("price_ceiling.{currency} must be a number, not {value}").format(
+                    currency=currency, value=repr(amount)
+                ),
+                currency,
+            )
         if value < 0:
-            loc.fail(f"price_ceiling.{currency} must not be negative", currency)
+            loc.fail(_("price_ceiling.{currency} must not be negative").format(currency=currency), currency)
         ceilings[currency] = value
 
     rules: list[AllowRule] = []
     raw_rules: Any = data.get("allow", [])
     if not isinstance(raw_rules, list):
-        loc.fail("allow must be written as [[allow]] entries", "allow")
+        loc.fail(_("allow must be written as [[allow]] entries"), "allow")
     for n, entry in enumerate(raw_rules, 1):
         if not isinstance(entry, dict):
-            loc.fail(f"[[allow]] entry #{n} must be a table", "allow")
+            loc.fail(_("[[allow]] entry #{n} must be a table").format(n=n), "allow")
         for key, value in entry.items():
             if key not in _ALLOW_KEYS:
                 loc.fail(
-                    f"[[allow]] entry #{n}: unknown key {key!r} (allowed: {', '.join(sorted(_ALLOW_KEYS))})",
+                    _("[[allow]] entry #{n}: unknown key {key} (allowed: {keys})").format(
+                        n=n, key=repr(key), keys=", ".join(sorted(_ALLOW_KEYS))
+                    ),
                     key,
                     nth_table=n,
                 )
             if not isinstance(value, str) or not value.strip():
-                loc.fail(f"[[allow]] entry #{n}: {key} must be a non-empty string", key, nth_table=n)
+                loc.fail(
+                    _("[[allow]] entry #{n}: {key} must be a non-empty string").format(n=n, key=key), key, nth_table=n
+                )
         if not (_ALLOW_KEYS - {"note"}) & set(entry):
             loc.fail(
-                f"[[allow]] entry #{n} matches nothing: give asin, title, title_pattern or seller",
+                _("[[allow]] entry #{n} matches nothing: give asin, title, title_pattern or seller").format(n=n),
                 "allow",
                 nth_table=n,
             )
@@ -190,7 +220,9 @@ def parse_allowlist(text: str, path: Path) -> Allowlist:
                 pattern = re.compile(entry["title_pattern"])
             except re.error as exc:
                 loc.fail(
-                    f"[[allow]] entry #{n}: title_pattern is not a valid regular expression: {exc}",
+                    _("[[allow]] entry #{n}: title_pattern is not a valid regular expression: {error}").format(
+                        n=n, error=exc
+                    ),
                     "title_pattern",
                     nth_table=n,
                 )
@@ -198,25 +230,27 @@ def parse_allowlist(text: str, path: Path) -> Allowlist:
 
     ack: Any = data.get("acknowledged", {})
     if not isinstance(ack, dict):
-        loc.fail("[acknowledged] must be a table with orders = [...]", "acknowledged")
+        loc.fail(_("[acknowledged] must be a table with orders = [...]"), "acknowledged")
     ack_orders: Any = ack.get("orders", [])
     if not isinstance(ack_orders, list):
-        loc.fail("acknowledged.orders must be a list of order ids", "orders")
+        loc.fail(_("acknowledged.orders must be a list of order ids"), "orders")
     for oid in ack_orders:
         if not isinstance(oid, str) or not _ORDER_ID.match(oid):
             loc.fail(
-                f"acknowledged.orders: {oid!r} is not an order id like 249-1234567-1234567 or D01-...",
+                _("acknowledged.orders: {value} is not an order id like 249-1234567-1234567 or D01-...").format(
+                    value=repr(oid)
+                ),
                 str(oid),
             )
     settings: Any = data.get("settings", {})
     if not isinstance(settings, dict):
-        loc.fail("[settings] must be a table", "settings")
+        loc.fail(_("[settings] must be a table"), "settings")
     for key in settings:
         if key != "two_step":
-            loc.fail(f"unknown key {key!r} in [settings] (allowed: two_step)", key)
+            loc.fail(_("unknown key {key} in [settings] (allowed: two_step)").format(key=repr(key)), key)
     two_step = settings.get("two_step", "any")
     if two_step not in ("on", "any"):
-        loc.fail(f'settings.two_step must be "on" or "any", not {two_step!r}', "two_step")
+        loc.fail(_('settings.two_step must be "on" or "any", not {value}').format(value=repr(two_step)), "two_step")
     subscriptions = _patterns(data, "subscription", loc)
     devices = _patterns(data, "device", loc)
     return Allowlist(tuple(rules), ceilings, frozenset(ack_orders), expected, path, two_step, subscriptions, devices)
@@ -226,21 +260,33 @@ def _patterns(data: dict[str, Any], table: str, loc: _Locator) -> tuple[re.Patte
     """The name_pattern of every [[subscription]] / [[device]] entry, compiled."""
     raw: Any = data.get(table, [])
     if not isinstance(raw, list):
-        loc.fail(f"{table} must be written as [[{table}]] entries", table)
+        loc.fail(_("{table} must be written as [[{table}]] entries").format(table=table), table)
     patterns = []
     for n, entry in enumerate(raw, 1):
         if not isinstance(entry, dict):
-            loc.fail(f"[[{table}]] entry #{n} must be a table", table)
+            loc.fail(_("[[{table}]] entry #{n} must be a table").format(table=table, n=n), table)
         for key in entry:
             if key not in ("name_pattern", "note"):
-                loc.fail(f"[[{table}]] entry #{n}: unknown key {key!r} (allowed: name_pattern, note)", key)
+                loc.fail(
+                    _("[[{table}]] entry #{n}: unknown key {key} (allowed: name_pattern, note)").format(
+                        table=table, n=n, key=repr(key)
+                    ),
+                    key,
+                )
         value = entry.get("name_pattern")
         if not isinstance(value, str) or not value.strip():
-            loc.fail(f"[[{table}]] entry #{n}: name_pattern must be a non-empty string", table)
+            loc.fail(
+                _("[[{table}]] entry #{n}: name_pattern must be a non-empty string").format(table=table, n=n), table
+            )
         try:
             patterns.append(re.compile(value))
         except re.error as exc:
-            loc.fail(f"[[{table}]] entry #{n}: name_pattern is not a valid regular expression: {exc}", "name_pattern")
+            loc.fail(
+                _("[[{table}]] entry #{n}: name_pattern is not a valid regular expression: {error}").format(
+                    table=table, n=n, error=exc
+                ),
+                "name_pattern",
+            )
     return tuple(patterns)
 
 
@@ -269,5 +315,9 @@ class _Locator:
 
     def fail(self, message: str, needle: str, nth_table: int | None = None) -> Any:
         line = self.line_of(needle, nth_table)
-        where = f"{self.path}, line {line}" if line else str(self.path)
-        raise UsageError(f"{where}: {message}", file=str(self.path), line=line)
+        text = (
+            _("{path}, line {line}: {problem}").format(path=self.path, line=line, problem=message)
+            if line
+            else _("{path}: {problem}").format(path=self.path, problem=message)
+        )
+        raise UsageError(text, file=str(self.path), line=line)

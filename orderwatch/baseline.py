@@ -27,6 +27,7 @@ from typing import Any
 
 from orderwatch.config import write_private
 from orderwatch.errors import UsageError
+from orderwatch.i18n import N_, _, day
 from orderwatch.models import (
     ContentItem,
     Device,
@@ -70,7 +71,7 @@ def baseline_path(session_file: Path) -> Path:
 
 def mask_email(email: str) -> str:
     """``taro@example.com`` → ``t***@example.com``."""
-    local, _, domain = email.strip().partition("@")
+    local, _at, domain = email.strip().partition("@")
     return f"{local[:1]}***@{domain}" if domain else "***"
 
 
@@ -205,7 +206,9 @@ class Baseline:
         except FileNotFoundError:
             return cls(path)
         except OSError as exc:
-            raise UsageError(f"cannot read the settings baseline {path}: {exc.strerror}") from None
+            raise UsageError(
+                _("cannot read the settings baseline {path}: {error}").format(path=path, error=exc.strerror)
+            ) from None
         try:
             data = json.loads(raw)
             if data.get("version") != VERSION:
@@ -217,8 +220,10 @@ class Baseline:
                         target[name] = (datetime.fromisoformat(entry["at"]), decode(name, entry["value"]))
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise UsageError(
-                f"the settings baseline {path} is damaged ({exc.__class__.__name__}: {exc}); move it away and the "
-                "next settings read starts a new one"
+                _(
+                    "the settings baseline {path} is damaged ({error}); move it away and the next settings read "
+                    "starts a new one"
+                ).format(path=path, error=f"{exc.__class__.__name__}: {exc}")
             ) from None
         return base
 
@@ -251,7 +256,7 @@ class Baseline:
     def next_due(self, every: timedelta) -> datetime | None:
         if any(name not in self.latest for name in SECTIONS):
             return None
-        return min(at for at, _ in self.latest.values()) + every
+        return min(at for at, _value in self.latest.values()) + every
 
     def with_earlier_reads(self, read: SettingsRead) -> SettingsRead:
         """The run's reads, completed by the latest earlier read of each section it did not read."""
@@ -288,52 +293,115 @@ class Baseline:
 
 
 # --- showing it (`orderwatch baseline show`, and before `accept`) ------------------------------------------
-SECTION_TITLES = {
-    "login_security": "Login & Security (ログインとセキュリティ)",
-    "two_step": "2-step verification (2段階認証)",
-    "subscriptions": "Memberships & subscriptions (メンバーシップおよび購読)",
-    "devices": "Devices (端末)",
-    "content": "Kindle content (コンテンツ)",
+# Every text here is finished for the reader, in the language in force: use section_title() and section_lines()
+# rather than the tables.
+SECTION_TITLES = {  # a section's heading, with the site's own name of the page: section_title(name)
+    "login_security": N_("Login & Security (ログインとセキュリティ)"),
+    "two_step": N_("2-step verification (2段階認証)"),
+    "subscriptions": N_("Memberships & subscriptions (メンバーシップおよび購読)"),
+    "devices": N_("Devices (端末)"),
+    "content": N_("Kindle content (コンテンツ)"),
 }
+_SECTION_NAMES = {  # the same, short (in a list of names): section_title(name, short=True)
+    "login_security": N_("Login & Security"),
+    "two_step": N_("2-step verification"),
+    "subscriptions": N_("Memberships & subscriptions"),
+    "devices": N_("Devices"),
+    "content": N_("Kindle content"),
+}
+_CONTENT_IN_WINDOW = N_("Kindle content in the window (コンテンツ)")  # a report: the titles of its window
+_TWO_STEP_LINE = {
+    True: N_("2-step verification: on"),
+    False: N_("2-step verification: OFF"),
+    None: N_("2-step verification: unknown"),
+}
+_METHOD_KINDS = {
+    "authenticator_app": N_("authenticator app"),
+    "phone": N_("phone"),
+    "passkey": N_("passkey"),
+    "other": N_("other"),
+}
+_SUBSCRIPTION_STATUS = {"free_trial": N_("free trial"), "active": N_("active"), "cancelled": N_("cancelled")}
+_HOW = {"purchase": N_("purchase"), "free": N_("free"), "rental": N_("rental"), "other": N_("other")}
 
 
-def section_lines(name: str, value: Any) -> list[str]:
-    """One line per fact of a section, as a person reads it (e-mail and phone masked)."""
+def section_title(name: str, *, window: bool = False, short: bool = False) -> str:
+    """A section's heading as the reader reads it. ``window``: in a report, where "content" is the titles
+    acquired in the report's window; ``short``: the name alone, for a list of names."""
+    if short:
+        return _(_SECTION_NAMES[name])
+    if window and name == "content":
+        return _(_CONTENT_IN_WINDOW)
+    return _(SECTION_TITLES[name])
+
+
+def method_kind(kind: str) -> str:
+    """A 2-step verification method's kind ("authenticator_app") as the reader reads it."""
+    return _(_METHOD_KINDS[kind]) if kind in _METHOD_KINDS else kind.replace("_", " ")
+
+
+def how_acquired(how: str) -> str:
+    """How a Kindle title came ("purchase", "free", …) as the reader reads it."""
+    return _(_HOW[how]) if how in _HOW else how
+
+
+def none_line(name: str, *, window: bool = False) -> str:
+    """The line of a section that holds nothing (``window``: a report's content section)."""
+    return _("(none in the window)") if window and name == "content" else _("(none)")
+
+
+def section_lines(name: str, value: Any, *, window: bool = False) -> list[str]:
+    """One line per fact of a section, as a person reads it (e-mail and phone masked). ``window``: in a
+    report, where an empty "content" says that no title came in the report's window."""
     if value is None:
-        return ["(not read yet)"]
+        return [_("(not read yet)")]
     if name == "login_security":
         return [
-            f"e-mail: {value.email.shown if value.email else '-'}",
-            f"mobile phone: {value.phone.shown if value.phone else 'none'}",
-            f"passkeys: {value.passkeys}",
-            f"2-step verification: {_on_off(value.two_step)}",
+            _("e-mail: {email}").format(email=value.email.shown if value.email else "-"),
+            _("mobile phone: {phone}").format(phone=value.phone.shown) if value.phone else _("mobile phone: none"),
+            _("passkeys: {n}").format(n=value.passkeys),
+            _(_TWO_STEP_LINE[value.two_step]),
         ]
     if name == "two_step":
         methods = [
-            f"method: {m.label} ({m.kind.replace('_', ' ')}){' — preferred' if m.preferred else ''}"
+            (_("method: {label} ({kind}) — preferred") if m.preferred else _("method: {label} ({kind})")).format(
+                label=m.label, kind=method_kind(m.kind)
+            )
             for m in value.methods
         ]
-        return [f"2-step verification: {_on_off(value.enabled)}", *methods]
+        return [_(_TWO_STEP_LINE[value.enabled]), *methods]
     if name == "subscriptions":
-        return [_subscription_line(s) for s in value] or ["(none)"]
-    if name == "devices":
-        return [
-            f"{d.name} ({d.family}{', registered ' + d.registered.isoformat() if d.registered else ''})" for d in value
-        ] or ["(none)"]
-    return [f"{c.title} ({c.asin}, {c.acquired.isoformat()}, {c.how})" for c in value] or ["(none)"]
-
-
-def _on_off(value: bool | None) -> str:
-    return "unknown" if value is None else "on" if value else "OFF"
+        lines = [_subscription_line(s) for s in value]
+    elif name == "devices":
+        lines = [
+            _("{name} ({family}, registered {date})").format(name=d.name, family=d.family, date=day(d.registered))
+            if d.registered
+            else _("{name} ({family})").format(name=d.name, family=d.family)
+            for d in value
+        ]
+    else:
+        lines = [
+            _("{title} ({asin}, {date}, {how})").format(
+                title=c.title, asin=c.asin, date=day(c.acquired), how=how_acquired(c.how)
+            )
+            for c in value
+        ]
+    return lines or [none_line(name, window=window)]
 
 
 def _subscription_line(s: Subscription) -> str:
-    status = {"free_trial": "free trial", "active": "active", "cancelled": "cancelled"}.get(s.status, s.status)
-    extra = ""
-    if s.next_charge or s.amount:
-        amount = s.amount.display() if s.amount else ""
-        extra = f", next charge {amount} {s.next_charge.isoformat() if s.next_charge else ''}".rstrip()
-    return f"{s.name}: {status}{extra}"
+    status = _(_SUBSCRIPTION_STATUS[s.status]) if s.status in _SUBSCRIPTION_STATUS else s.status
+    amount = s.amount.display() if s.amount else None
+    when = day(s.next_charge) if s.next_charge else None
+    if amount and when:
+        text = _("{name}: {status}, next charge {amount} {date}")
+    elif amount:
+        text = _("{name}: {status}, next charge {amount}")
+    elif when:
+        text = _("{name}: {status}, next charge {date}")
+    else:
+        text = _("{name}: {status}")
+    return text.format(name=s.name, status=status, amount=amount, date=when)
 
 
 def changes(base: Baseline, name: str) -> tuple[list[str], list[str]]:
@@ -346,27 +414,27 @@ def changes(base: Baseline, name: str) -> tuple[list[str], list[str]]:
         return [], section_lines(name, tuple(titles)) if titles else []
     old = section_lines(name, base.accepted[name][1]) if name in base.accepted else []
     new = section_lines(name, latest) if latest is not None else []
-    facts = ("(none)", "(not read yet)")  # placeholders, not items that came or went
+    facts = (_("(none)"), _("(not read yet)"))  # placeholders, not items that came or went
     return [x for x in old if x not in new and x not in facts], [x for x in new if x not in old and x not in facts]
 
 
 def render(base: Baseline, sections: tuple[str, ...] = SECTIONS) -> str:
     """The baseline and, under each section, what the latest read changed (``-`` gone, ``+`` new)."""
-    out = [f"Settings baseline: {base.path}"]
+    out = [_("Settings baseline: {path}").format(path=base.path)]
     for name in sections:
         out.append("")
-        out.append(SECTION_TITLES[name])
+        out.append(section_title(name))
         if name not in base.latest and name not in base.accepted:
-            out.append("  (never read: the next settings read starts it)")
+            out.append("  " + _("(never read: the next settings read starts it)"))
             continue
         if name in base.accepted:
             since, value = base.accepted[name]
-            out.append(f"  baseline since {since.date().isoformat()}:")
+            out.append("  " + _("baseline since {date}:").format(date=day(since.date())))
             out += [f"    {line}" for line in section_lines(name, value)]
         if name in base.latest:
-            out.append(f"  latest read {base.latest[name][0].date().isoformat()}")
+            out.append("  " + _("latest read {date}").format(date=day(base.latest[name][0].date())))
         gone, new = changes(base, name)
         if not gone and not new:
-            out.append("  no change")
+            out.append("  " + _("no change"))
         out += [f"  - {line}" for line in gone] + [f"  + {line}" for line in new]
     return "\n".join(out) + "\n"

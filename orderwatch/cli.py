@@ -16,8 +16,9 @@ from urllib.parse import urlsplit
 import click
 from loguru import logger
 
-from orderwatch import __version__
+from orderwatch import __version__, i18n
 from orderwatch.errors import CheckIncomplete, OrderwatchError, PageChangedError, UsageError, reason_of
+from orderwatch.i18n import _
 from orderwatch.runner import RunOptions, execute_check, exit_interrupted, with_acknowledged, with_browser
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except OrderwatchError as exc:
-            click.echo(f"orderwatch: {mask(exc.message)}", err=True)
+            click.echo(_("orderwatch: {message}").format(message=mask(exc.message)), err=True)
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
@@ -54,8 +55,9 @@ class _Group(click.Group):
             logger.opt(exception=exc).debug("internal error")
             first = (str(exc).splitlines() or [""])[0]
             click.echo(
-                f"orderwatch: internal error ({exc.__class__.__name__}: {mask(first)[:200]}); "
-                "the check did not complete",
+                _("orderwatch: internal error ({error}); the check did not complete").format(
+                    error=f"{exc.__class__.__name__}: {mask(first)[:200]}"
+                ),
                 err=True,
             )
             ctx.exit(EXIT_INCOMPLETE)
@@ -181,6 +183,7 @@ def demo(
     from orderwatch.replay.account import DEMO_DIR
 
     settings = load_settings(headed=headed or None)
+    i18n.configure(settings.lang, "co.jp")  # the demo account is on amazon.co.jp, whatever config.toml says
     if fresh_session:
         (settings.state_dir / "demo" / "session.json").unlink(missing_ok=True)
     allowlist = load_allowlist(DEMO_DIR / "allowlist.toml")
@@ -203,7 +206,7 @@ def demo(
         code = _run(ctx, target, allowlist, opts)
         if site.ledger:  # the bot must never reach a state-changing endpoint
             click.echo(
-                f"orderwatch: the replay site recorded {len(site.ledger)} state-changing request(s)!",
+                _("orderwatch: the replay site recorded {n} state-changing request(s)!").format(n=len(site.ledger)),
                 err=True,
             )
             code = EXIT_INCOMPLETE
@@ -442,7 +445,9 @@ def account_target(
         missing = [name for name, value in needed if not value]
         if missing:
             raise UsageError(
-                f"no saved session and {', '.join(missing)} not set (environment or .env; see .env.example)",
+                _("no saved session and {names} not set (environment or .env; see .env.example)").format(
+                    names=", ".join(missing)
+                ),
                 missing_credentials=missing,
             )
     pause = 0.0 if loopback else REAL_SITE_PAUSE_S
@@ -473,7 +478,9 @@ def keyring_totp() -> str | None:
         return normalize_totp_secret(raw)
     except ValueError as exc:
         raise UsageError(
-            f"the TOTP secret in the keyring: {exc}; store it again with `orderwatch init --keyring`"
+            _("the TOTP secret in the keyring: {problem}; store it again with `orderwatch init --keyring`").format(
+                problem=exc
+            )
         ) from None
 
 
@@ -484,9 +491,11 @@ def check_base_url(url: str, official_host: str) -> tuple[str, bool]:
     """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"--base-url {url!r} is not an http(s) URL")
+        raise UsageError(_("--base-url {url} is not an http(s) URL").format(url=repr(url)))
     if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username or parts.password:
-        raise UsageError(f"--base-url {url!r} must be a bare origin such as http://127.0.0.1:8080")
+        raise UsageError(
+            _("--base-url {url} must be a bare origin such as http://127.0.0.1:8080").format(url=repr(url))
+        )
     host = parts.hostname
     if parts.scheme == "https" and host == official_host:
         return f"https://{host}", False
@@ -496,7 +505,9 @@ def check_base_url(url: str, official_host: str) -> tuple[str, bool]:
         loopback = host == "localhost"
     if not loopback:
         raise UsageError(
-            f"--base-url {url!r} refused: only https://{official_host} or a loopback replay (127.0.0.1, ::1, localhost)"
+            _("--base-url {url} refused: only https://{host} or a loopback replay (127.0.0.1, ::1, localhost)").format(
+                url=repr(url), host=official_host
+            )
         )
     return url.rstrip("/"), True
 
@@ -510,7 +521,7 @@ def _run(ctx: click.Context, target: CheckTarget, allowlist: Any, opts: RunOptio
         click.echo(dumps(report), nl=False)
     elif not (opts.quiet and report.status == "clean"):
         click.echo(render_terminal(report, color=_color()), nl=False)
-        click.echo(f"Report: {run_dir / 'report.html'}")
+        click.echo(_("Report: {path}").format(path=run_dir / "report.html"))
     return report.exit_code
 
 
@@ -559,7 +570,7 @@ def parse(files: tuple[Path, ...], kind: str, marketplace: str) -> None:
         try:
             html = path.read_text(encoding="utf-8", errors="replace")
         except OSError as exc:
-            click.echo(f"orderwatch: {path}: cannot open: {exc.strerror}", err=True)
+            click.echo(_("orderwatch: {path}: cannot open: {error}").format(path=path, error=exc.strerror), err=True)
             code = max(code, EXIT_USAGE)
             continue
         try:
@@ -701,7 +712,7 @@ def verify_email(
     from orderwatch.marketplace import get_marketplace
 
     if demo and offline:
-        raise UsageError("--demo looks orders up in the demo account; it cannot be combined with --offline")
+        raise UsageError(_("--demo looks orders up in the demo account; it cannot be combined with --offline"))
     raw, name = _read_source(source)
     facts = read_mail(raw, name)
     settings = load_settings(
@@ -757,17 +768,17 @@ def _read_source(source: str) -> tuple[bytes, str]:
     from orderwatch.mail.read import MAX_BYTES
 
     if source == "-":
-        return sys.stdin.buffer.read(MAX_BYTES + 1), "standard input"
+        return sys.stdin.buffer.read(MAX_BYTES + 1), _("standard input")
     path = Path(source)
     try:
         with path.open("rb") as fh:
             return fh.read(MAX_BYTES + 1), str(path)
     except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
+        raise UsageError(_("{path}: no such file").format(path=path)) from None
     except IsADirectoryError:
-        raise UsageError(f"{path} is a folder, not a saved mail") from None
+        raise UsageError(_("{path} is a folder, not a saved mail").format(path=path)) from None
     except OSError as exc:
-        raise UsageError(f"{path}: cannot read: {exc.strerror}") from None
+        raise UsageError(_("{path}: cannot read: {error}").format(path=path, error=exc.strerror)) from None
 
 
 def _lookup_impossible(settings: Settings) -> str | None:
@@ -777,13 +788,14 @@ def _lookup_impossible(settings: Settings) -> str | None:
         account_target(settings)
     except UsageError as exc:
         if exc.meta.get("missing_credentials"):
-            return "no saved session and no credentials"
+            return _("no saved session and no credentials")
         raise
     return None
 
 
 def _look_up(settings: Settings, order_ids: list[str], mail_date: Any, demo: bool, force_sign_in: bool) -> Any:
     from flows.lookup import look_up_orders
+    from orderwatch.i18n import ngettext
     from orderwatch.state import RunLock
 
     if not demo:
@@ -802,7 +814,14 @@ def _look_up(settings: Settings, order_ids: list[str], mail_date: Any, demo: boo
         target = demo_target(settings, site, force_sign_in)
         outcome = with_browser(lambda b: look_up_orders(b, target, order_ids, mail_date), settings.browser, False, True)
         if site.ledger:
-            raise OrderwatchError(f"the replay site recorded {len(site.ledger)} state-changing request(s)!")
+            n = len(site.ledger)
+            raise OrderwatchError(
+                ngettext(
+                    "the replay site recorded {n} state-changing request!",
+                    "the replay site recorded {n} state-changing requests!",
+                    n,
+                ).format(n=n)
+            )
         return outcome
 
 

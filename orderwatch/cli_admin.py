@@ -14,6 +14,7 @@ import click
 
 from orderwatch.cli import account_target, demo_target, main, run_options
 from orderwatch.errors import OrderwatchError, UsageError
+from orderwatch.i18n import N_, _, ngettext
 from orderwatch.runner import with_browser
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -38,26 +39,29 @@ def init(use_keyring: bool) -> None:
     for name in ("config.toml", "allowlist.toml"):
         path = folder / name
         if path.exists():
-            click.echo(f"kept     {path} (already there)")
+            click.echo(_("kept     {path} (already there)").format(path=path))
         else:
             write_private(path, (TEMPLATES / name).read_text(encoding="utf-8"))
-            click.echo(f"created  {path}")
+            click.echo(_("created  {path}").format(path=path))
     if use_keyring:
-        email = click.prompt("Amazon e-mail")
-        password = click.prompt("Amazon password", hide_input=True)
-        secret = click.prompt("TOTP secret (base32, from adding an authenticator app)", hide_input=True)
+        email = click.prompt(_("Amazon e-mail"))
+        password = click.prompt(_("Amazon password"), hide_input=True)
+        secret = click.prompt(_("TOTP secret (base32, from adding an authenticator app)"), hide_input=True)
         secret = _check_totp(secret)
         for field, value in (("email", email), ("password", password), ("totp_secret", secret)):
             to_keyring(field, value)
-        click.echo("stored   e-mail, password and TOTP secret in the OS keyring")
+        click.echo(_("stored   e-mail, password and TOTP secret in the OS keyring"))
     click.echo(
-        "\nNext:\n"
-        f"  1. Edit {folder / 'allowlist.toml'}: what you buy on purpose, and 1-Click expected off.\n"
-        "  2. Credentials: ORDERWATCH_EMAIL / _PASSWORD / _TOTP_SECRET in .env (see .env.example),\n"
-        "     or `orderwatch init --keyring`.\n"
-        "  3. Sign in once by hand: `orderwatch login --headed` (solves CAPTCHA and approval prompts).\n"
-        "  4. `orderwatch doctor`, then `orderwatch check`.\n"
-        "  5. Every night: `orderwatch schedule --print systemd` (or cron)."
+        "\n"
+        + _(
+            "Next:\n"
+            "  1. Edit {allowlist}: what you buy on purpose, and 1-Click expected off.\n"
+            "  2. Credentials: ORDERWATCH_EMAIL / _PASSWORD / _TOTP_SECRET in .env (see .env.example),\n"
+            "     or `orderwatch init --keyring`.\n"
+            "  3. Sign in once by hand: `orderwatch login --headed` (solves CAPTCHA and approval prompts).\n"
+            "  4. `orderwatch doctor`, then `orderwatch check`.\n"
+            "  5. Every night: `orderwatch schedule --print systemd` (or cron)."
+        ).format(allowlist=folder / "allowlist.toml")
     )
 
 
@@ -68,7 +72,65 @@ def _check_totp(secret: str) -> str:
     try:
         return normalize_totp_secret(secret)
     except ValueError as exc:
-        raise UsageError(f"that TOTP secret cannot be used: {exc}") from None
+        raise UsageError(_("that TOTP secret cannot be used: {why}").format(why=exc)) from None
+
+
+# What doctor calls each check on the terminal (the JSON keeps the English names).
+DOCTOR_CHECKS = {
+    "config": N_("config"),
+    "browser": N_("browser"),
+    "allowlist": N_("allowlist"),
+    "credentials": N_("credentials"),
+    "session": N_("session"),
+    "last run": N_("last run"),
+    "headed": N_("headed"),
+    "notify": N_("notify"),
+}
+DOCTOR_STATUS = {"ok": N_("OK"), "fix": N_("FIX"), "info": N_("INFO")}
+# A run's status as the history and doctor show it (the JSON keeps the code).
+RUN_STATUS = {"clean": N_("clean"), "findings": N_("findings"), "incomplete": N_("incomplete")}
+ONE_CLICK = {"on": N_("on"), "off": N_("off"), "any": N_("any")}
+
+
+def _width(text: str) -> int:
+    """Columns on a terminal: a Japanese character takes two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
+
+
+def _join(items: list[str]) -> str:
+    # TRANSLATORS: between the items of a list ("e-mail, password"); Japanese: 、
+    return _(", ").join(items)
+
+
+def _moment(text: str) -> str:
+    """An ISO timestamp from the history as the reader writes it (English: as stored)."""
+    from orderwatch.i18n import language, moment
+
+    if language() == "en":
+        return text
+    try:
+        return moment(datetime.fromisoformat(text))
+    except ValueError:
+        return text
+
+
+def _run_status(status: str, reason: str | None = None) -> str:
+    word = _(RUN_STATUS[status]) if status in RUN_STATUS else status
+    return word if not reason else _("{status} ({reason})").format(status=word, reason=reason)
+
+
+def _orders(n: int) -> str:
+    return ngettext("{n} order", "{n} orders", n).format(n=n)
+
+
+def _findings(n: int) -> str:
+    return ngettext("{n} finding", "{n} findings", n).format(n=n)
 
 
 @main.command()
@@ -83,6 +145,7 @@ def doctor(launch: bool, as_json: bool) -> None:
 
     problems = 0
     checks: list[dict[str, str]] = []
+    prefix_width = max(4, *(_width(_(word)) for word in DOCTOR_STATUS.values()))
 
     def line(ok: bool | None, what: str, detail: str) -> None:
         nonlocal problems
@@ -90,8 +153,8 @@ def doctor(launch: bool, as_json: bool) -> None:
         status = "info" if ok is None else "ok" if ok else "fix"
         checks.append({"check": what, "status": status, "detail": detail})
         if not as_json:
-            prefix = {"ok": "OK  ", "fix": "FIX ", "info": "INFO"}[status]
-            click.echo(f"{prefix} {what:<12} {detail}")
+            prefix = _pad(_(DOCTOR_STATUS[status]), prefix_width)
+            click.echo(f"{prefix} {_pad(_(DOCTOR_CHECKS.get(what, what)), 12)} {detail}")
 
     def finish() -> NoReturn:
         if as_json:
@@ -100,12 +163,8 @@ def doctor(launch: bool, as_json: bool) -> None:
 
     try:
         settings = load_settings()
-        line(
-            True,
-            "config",
-            str(config_dir() / "config.toml")
-            + ("" if (config_dir() / "config.toml").exists() else " (none: defaults)"),
-        )
+        path = config_dir() / "config.toml"
+        line(True, "config", str(path) if path.exists() else _("{path} (none: defaults)").format(path=path))
     except UsageError as exc:
         line(False, "config", exc.message)
         finish()
@@ -119,18 +178,16 @@ def doctor(launch: bool, as_json: bool) -> None:
         from orderwatch.notify import invalid_targets
 
         bad = invalid_targets(list(settings.notify))
-        line(
-            not bad,
-            "notify",
-            f"{len(settings.notify)} target(s); "
-            + (
-                f"not valid apprise URLs: {', '.join(f'#{i}' for i in bad)} (check the scheme: ntfy://, mailto://, …)"
-                if bad
-                else "all valid (`orderwatch notify --test` sends a test)"
-            ),
-        )
+        n = len(settings.notify)
+        if bad:
+            detail = _(
+                "{n} target(s); not valid apprise URLs: {which} (check the scheme: ntfy://, mailto://, …)"
+            ).format(n=n, which=", ".join(f"#{i}" for i in bad))
+        else:
+            detail = _("{n} target(s); all valid (`orderwatch notify --test` sends a test)").format(n=n)
+        line(not bad, "notify", detail)
     else:
-        line(None, "notify", "none configured (add apprise URLs as notify = [...] in config.toml)")
+        line(None, "notify", _("none configured (add apprise URLs as notify = [...] in config.toml)"))
     finish()
 
 
@@ -141,15 +198,16 @@ def _doctor_browser(configured: Path | None, launch: bool) -> tuple[bool, str, s
         found = find_browser(configured)
     except UsageError as exc:
         return False, "browser", exc.message
-    name = str(found or "Playwright's Chromium")
+    name = str(found or _("Playwright's Chromium"))
     if not launch:
         return True, "browser", name
     start = time.monotonic()
     try:
         with_browser(lambda b: b.version, configured, False, True)
     except OrderwatchError as exc:
-        return False, "browser", f"{name} did not start: {exc.message}"
-    return True, "browser", f"{name} (started in {time.monotonic() - start:.1f} s)"
+        return False, "browser", _("{browser} did not start: {why}").format(browser=name, why=exc.message)
+    seconds = f"{time.monotonic() - start:.1f}"
+    return True, "browser", _("{browser} (started in {seconds} s)").format(browser=name, seconds=seconds)
 
 
 def _headed_browser(configured: Path | None) -> str:
@@ -159,56 +217,63 @@ def _headed_browser(configured: Path | None) -> str:
     try:
         found = find_browser(configured, headed=True)
     except UsageError:
-        return "no full Chromium for `login --headed` (Debian: apt-get install chromium); --headless works"
-    return f"`login --headed` will use {found or 'the Chromium Playwright downloaded'}"
+        return _("no full Chromium for `login --headed` (Debian: apt-get install chromium); --headless works")
+    if found is None:
+        return _("`login --headed` will use the Chromium Playwright downloaded")
+    return _("`login --headed` will use {browser}").format(browser=found)
 
 
 def _doctor_allowlist(path: Path) -> tuple[bool, str, str]:
     from orderwatch.allowlist import load_allowlist
 
     if not path.exists():
-        return False, "allowlist", f"{path} is missing: run `orderwatch init`"
+        return False, "allowlist", _("{path} is missing: run `orderwatch init`").format(path=path)
     try:
         rules = load_allowlist(path)
     except UsageError as exc:
         return False, "allowlist", exc.message
-    return True, "allowlist", f"{path} ({len(rules.rules)} rule(s), 1-Click expected {rules.one_click})"
+    expected = _(ONE_CLICK[rules.one_click]) if rules.one_click in ONE_CLICK else rules.one_click
+    return (
+        True,
+        "allowlist",
+        _("{path} ({n} rule(s), 1-Click expected {expected})").format(path=path, n=len(rules.rules), expected=expected),
+    )
 
 
 def _doctor_credentials(settings: Any) -> tuple[bool, str, str]:
     from orderwatch.credentials import from_keyring
 
     found, missing = [], []
-    for field, value in (
-        ("e-mail", settings.email),
-        ("password", settings.password),
-        ("TOTP secret", settings.totp_secret),
+    for key, field, value in (
+        ("email", _("e-mail"), settings.email),
+        ("password", _("password"), settings.password),
+        ("totp_secret", _("TOTP secret"), settings.totp_secret),
     ):
-        key = {"e-mail": "email", "password": "password", "TOTP secret": "totp_secret"}[field]
         if value:
-            found.append(f"{field} (environment/.env)")
+            found.append(_("{field} (environment/.env)").format(field=field))
         elif stored := from_keyring(key):
             if key == "totp_secret":
                 try:
                     _check_totp(stored)
                 except UsageError as exc:
-                    return False, "credentials", f"the TOTP secret in the keyring: {exc.message}"
-            found.append(f"{field} (keyring)")
+                    return False, "credentials", _("the TOTP secret in the keyring: {why}").format(why=exc.message)
+            found.append(_("{field} (keyring)").format(field=field))
         else:
             missing.append(field)
     if missing:
         return (
             False,
             "credentials",
-            (
-                f"missing: {', '.join(missing)} — set ORDERWATCH_* in .env or run "
+            _(
+                "missing: {fields} — set ORDERWATCH_* in .env or run "
                 "`orderwatch init --keyring` (needed only when the session expires)"
-            ),
+            ).format(fields=_join(missing)),
         )
-    return True, "credentials", "present: " + ", ".join(found)
+    return True, "credentials", _("present: {fields}").format(fields=_join(found))
 
 
 def _doctor_session(settings: Any) -> tuple[bool, str, str]:
+    from orderwatch.i18n import day
     from orderwatch.marketplace import get_marketplace
     from orderwatch.state import SignInCooldown
 
@@ -216,47 +281,59 @@ def _doctor_session(settings: Any) -> tuple[bool, str, str]:
     sessions = sorted(settings.state_dir.glob(f"session-{market.code}-*.json"))
     sessions = [s for s in sessions if not s.name.endswith(".cooldown.json")]
     if not sessions:
-        return False, "session", "none saved: sign in once with `orderwatch login --headed`"
+        return False, "session", _("none saved: sign in once with `orderwatch login --headed`")
     path = sessions[-1]
     cooldown = SignInCooldown(path.with_name(path.stem + ".cooldown.json")).active_until()
     if cooldown is not None:
         return (
             False,
             "session",
-            (
-                f"automatic sign-in paused until {cooldown[0].isoformat(timespec='minutes')} "
-                f"({cooldown[1]}): `orderwatch login --headed`"
+            _("automatic sign-in paused until {until} ({reason}): `orderwatch login --headed`").format(
+                until=_moment(cooldown[0].isoformat(timespec="minutes")), reason=cooldown[1]
             ),
         )
     try:
         cookies = json.loads(path.read_text(encoding="utf-8")).get("cookies", [])
     except (OSError, ValueError):
-        return False, "session", f"{path} cannot be read: sign in again with `orderwatch login --headed`"
+        return (
+            False,
+            "session",
+            _("{path} cannot be read: sign in again with `orderwatch login --headed`").format(path=path),
+        )
     names = set(market.session_cookies)
     expiry = [c.get("expires", -1) for c in cookies if c.get("name") in names]
     if not expiry:
-        return False, "session", "the saved session has no sign-in cookie: `orderwatch login --headed`"
+        return False, "session", _("the saved session has no sign-in cookie: `orderwatch login --headed`")
     if all(e != -1 and e < time.time() for e in expiry):
-        return False, "session", "expired: `orderwatch login --headed` (or let the next check sign in)"
+        return False, "session", _("expired: `orderwatch login --headed` (or let the next check sign in)")
     until = max(expiry)
-    when = "until the browser session ends" if until == -1 else f"until {datetime.fromtimestamp(until):%Y-%m-%d}"
-    return True, "session", f"saved, valid {when}"
+    if until == -1:
+        return True, "session", _("saved, valid until the browser session ends")
+    return True, "session", _("saved, valid until {day}").format(day=day(datetime.fromtimestamp(until).date()))
 
 
 def _doctor_last_run(data_dir: Path) -> tuple[bool, str, str]:
     from orderwatch.history import History
 
     if not (data_dir / "history.sqlite3").exists():
-        return True, "last run", "none yet"
+        return True, "last run", _("none yet")
     with History.open(data_dir) as history:
         runs = history.runs(limit=1)
     if not runs:
-        return True, "last run", "none yet"
+        return True, "last run", _("none yet")
     r = runs[0]
-    text = f"{r.started_at}: {r.status}, {_count(r.orders, 'order')}, {_count(r.findings, 'finding')}"
+    text = _("{started}: {status}, {orders}, {findings}").format(
+        started=_moment(r.started_at),
+        status=_run_status(r.status),
+        orders=_orders(r.orders),
+        findings=_findings(r.findings),
+    )
     if r.status == "incomplete":
-        where = f"; see {r.report_path}" if r.report_path else " (it ended before writing a report)"
-        return False, "last run", f"{text} — could not complete ({r.error_reason}){where}"
+        if r.report_path:
+            why = _("{run} — could not complete ({reason}); see {path}")
+        else:
+            why = _("{run} — could not complete ({reason}) (it ended before writing a report)")
+        return False, "last run", why.format(run=text, reason=r.error_reason, path=r.report_path)
     return True, "last run", text
 
 
@@ -300,7 +377,7 @@ def login(headed: bool, base_url: str | None, marketplace: str | None, wait_minu
                 loopback,
                 target.market.host,
             )
-        click.echo(f"Signed in; the session is saved ({target.session_file}).")
+        click.echo(_("Signed in; the session is saved ({path}).").format(path=target.session_file))
         return
     target, loopback = account_target(settings, force_sign_in=True)
 
@@ -312,10 +389,10 @@ def login(headed: bool, base_url: str | None, marketplace: str | None, wait_minu
 
     with RunLock(target.session_file.parent):
         how = with_browser(automatic, settings.browser, False, loopback, target.market.host)
-    click.echo(
-        f"{'Signed in' if how == 'signed_in' else 'The saved session is still valid'}; "
-        f"session saved ({target.session_file})."
-    )
+    if how == "signed_in":
+        click.echo(_("Signed in; session saved ({path}).").format(path=target.session_file))
+    else:
+        click.echo(_("The saved session is still valid; session saved ({path}).").format(path=target.session_file))
 
 
 def _login_target(settings: Any) -> tuple[Any, bool]:
@@ -349,32 +426,48 @@ def ack(order_id: str | None, note: str | None, list_acks: bool, undo: bool, dem
     folder = settings.data_dir / "demo" if demo else settings.data_dir
     if list_acks:
         if order_id or undo:
-            raise UsageError("--list takes no order id and no --undo")
+            raise UsageError(_("--list takes no order id and no --undo"))
         with History.open(folder) as history:
             rows = history.acks()
         for oid, why, at in rows:
-            click.echo(f"{oid}  {at[:10]}  {why or ''}".rstrip())
+            click.echo(f"{oid}  {_day(at)}  {why or ''}".rstrip())
         if not rows:
-            click.echo("No order is acknowledged.")
+            click.echo(_("No order is acknowledged."))
         return
     if not order_id:
-        raise UsageError("give an ORDER_ID (or --list)")
+        raise UsageError(_("give an ORDER_ID (or --list)"))
     oid = normalize_order_id(order_id)
     with History.open(folder) as history:
         if undo:
             if not history.unack(oid):
-                raise UsageError(f"{oid} is not acknowledged (see `orderwatch ack --list`)")
-            click.echo(f"{oid}: acknowledgement taken back — the next check judges it again.")
+                raise UsageError(_("{order_id} is not acknowledged (see `orderwatch ack --list`)").format(order_id=oid))
+            click.echo(
+                _("{order_id}: acknowledgement taken back — the next check judges it again.").format(order_id=oid)
+            )
             return
         known = history.ack(oid, note)
-    click.echo(f"{oid} acknowledged: it will not be reported again.")
+    click.echo(_("{order_id} acknowledged: it will not be reported again.").format(order_id=oid))
     if not known:
-        click.echo(
-            f"Warning: no check has seen {oid} in this account's history — check the id"
-            + ("" if demo else " (for the demo account add --demo)")
-            + ".",
-            err=True,
-        )
+        if demo:
+            warning = _("Warning: no check has seen {order_id} in this account's history — check the id.")
+        else:
+            warning = _(
+                "Warning: no check has seen {order_id} in this account's history — check the id "
+                "(for the demo account add --demo)."
+            )
+        click.echo(warning.format(order_id=oid), err=True)
+
+
+def _day(at: str) -> str:
+    """The date of an ISO timestamp from the history, as the reader writes it (English: 2026-11-28)."""
+    from datetime import date
+
+    from orderwatch.i18n import day
+
+    try:
+        return day(date.fromisoformat(at[:10]))
+    except ValueError:
+        return at[:10]
 
 
 def normalize_order_id(text: str) -> str:
@@ -385,7 +478,9 @@ def normalize_order_id(text: str) -> str:
 
     oid = "".join(unicodedata.normalize("NFKC", text).split()).upper().replace("‐", "-").replace("−", "-")
     if not re.match(ORDER_ID, oid):
-        raise UsageError(f"{text!r} is not an order id like 249-1234567-1234567 or D01-1234567-1234567")
+        raise UsageError(
+            _("{text!r} is not an order id like 249-1234567-1234567 or D01-1234567-1234567").format(text=text)
+        )
     return oid
 
 
@@ -408,7 +503,7 @@ def _baseline_of(demo: bool, base_url: str | None = None, marketplace: str | Non
     settings = load_settings(base_url=base_url, marketplace=marketplace)
     if demo:
         return Baseline.load(baseline_path(settings.state_dir / "demo" / "session.json"))
-    target, _ = account_target(settings, need_credentials=False)
+    target, _loopback = account_target(settings, need_credentials=False)
     return Baseline.load(baseline_path(target.session_file))
 
 
@@ -427,7 +522,7 @@ def baseline_show(demo: bool, base_url: str | None, marketplace: str | None) -> 
     base = _baseline_of(demo, base_url, marketplace)
     click.echo(render(base), nl=False)
     if not demo and not base.latest:
-        click.echo("(Nothing read yet for this account. For the demo account: `orderwatch baseline show --demo`.)")
+        click.echo(_("(Nothing read yet for this account. For the demo account: `orderwatch baseline show --demo`.)"))
 
 
 @baseline.command("accept")
@@ -447,44 +542,56 @@ def baseline_accept(
     from orderwatch.baseline import FINDING_SECTION, SECTIONS, changes, render
 
     if accept_all and kinds:
-        raise UsageError("give either what to accept (KIND ...) or --all, not both")
+        raise UsageError(_("give either what to accept (KIND ...) or --all, not both"))
     if not accept_all and not kinds:
-        raise UsageError("name what to accept (a section or a finding kind, see --help), or pass --all")
+        raise UsageError(_("name what to accept (a section or a finding kind, see --help), or pass --all"))
     sections: list[str] = []
     for kind in SECTIONS if accept_all else kinds:
         section = kind if kind in SECTIONS else FINDING_SECTION.get(kind)
         if section is None:
             if kind in ("unexpected_order", "one_click_enabled", "one_click_disabled"):
                 raise UsageError(
-                    f"{kind} is not a settings finding: acknowledge an order with `orderwatch ack ORDER_ID`, "
-                    "set one_click.expected in the allowlist"
+                    _(
+                        "{kind} is not a settings finding: acknowledge an order with `orderwatch ack ORDER_ID`, "
+                        "set one_click.expected in the allowlist"
+                    ).format(kind=kind)
                 )
             known = ", ".join([*SECTIONS, *sorted(FINDING_SECTION)])
-            raise UsageError(f"{kind!r} is neither a settings section nor a settings finding kind ({known})")
+            raise UsageError(
+                _("{kind!r} is neither a settings section nor a settings finding kind ({known})").format(
+                    kind=kind, known=known
+                )
+            )
         if section not in sections:
             sections.append(section)
     base = _baseline_of(demo, base_url, marketplace)
     readable = [name for name in sections if name in base.latest]
     for name in sections:
         if name not in readable:
-            hint = "" if demo else " — for the demo account add --demo"
-            click.echo(f"{name}: never read yet — nothing to accept (the next settings read starts its baseline){hint}")
+            if demo:
+                never = _("{section}: never read yet — nothing to accept (the next settings read starts its baseline)")
+            else:
+                never = _(
+                    "{section}: never read yet — nothing to accept (the next settings read starts its baseline)"
+                    " — for the demo account add --demo"
+                )
+            click.echo(never.format(section=name))
     pending = [name for name in readable if any(changes(base, name))]
     for name in readable:
         if name not in pending:
-            click.echo(f"{name}: the latest read is the baseline already — nothing to accept")
+            click.echo(_("{section}: the latest read is the baseline already — nothing to accept").format(section=name))
     if not pending:
         return
     click.echo(render(base, tuple(pending)), nl=False)
     if not yes:
         if not sys.stdin.isatty():
-            raise UsageError("not asking without a terminal: run again with --yes to accept what is shown above")
-        if not click.confirm("Accept these as the new baseline?"):
-            click.echo("nothing accepted")
+            raise UsageError(_("not asking without a terminal: run again with --yes to accept what is shown above"))
+        if not click.confirm(_("Accept these as the new baseline?")):
+            click.echo(_("nothing accepted"))
             return
     done = base.accept(pending, datetime.now().astimezone())
     base.save()
-    click.echo(f"accepted: {', '.join(done)} — the next report compares with these.")
+    click.echo(_("accepted: {sections} — the next report compares with these.").format(sections=", ".join(done)))
 
 
 @main.command()
@@ -499,7 +606,7 @@ def history(limit: int, as_json: bool, demo: bool) -> None:
     settings = load_settings()
     folder = settings.data_dir / "demo" if demo else settings.data_dir
     if not (folder / "history.sqlite3").exists():
-        click.echo("[]" if as_json else "No runs yet.")
+        click.echo("[]" if as_json else _("No runs yet."))
         return
     with History.open(folder) as h:
         runs = h.runs(limit)
@@ -507,28 +614,25 @@ def history(limit: int, as_json: bool, demo: bool) -> None:
         click.echo(json.dumps([r.__dict__ for r in runs], indent=2))
         return
     if not runs:
-        click.echo("No runs yet.")
+        click.echo(_("No runs yet."))
         return
     rows = [
         (
-            r.started_at,
-            r.status + (f" ({r.error_reason})" if r.error_reason else ""),
-            _count(r.orders, "order"),
-            _count(r.findings, "finding"),
+            _moment(r.started_at),
+            _run_status(r.status, r.error_reason),
+            _orders(r.orders),
+            _findings(r.findings),
             r.report_path or "-",
         )
         for r in runs
     ]
-    header = ("started", "status", "orders", "findings", "report")
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
+    # TRANSLATORS: the five column headings of `orderwatch history`, separated by | (keep four |)
+    header = tuple(_("started|status|orders|findings|report").split("|"))
+    if len(header) != 5:
+        header = ("started", "status", "orders", "findings", "report")
+    widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(4)]
     for row in [header, *rows]:
-        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row[:4], widths, strict=True)) + "  " + row[4])
-
-
-def _count(n: int, noun: str) -> str:
-    from orderwatch.report import count
-
-    return count(n, noun)
+        click.echo("  ".join(_pad(cell, w) for cell, w in zip(row[:4], widths, strict=True)) + "  " + row[4])
 
 
 @main.command()
@@ -545,13 +649,14 @@ def schedule(kind: str, at: str) -> None:
     import re
 
     if not re.match(r"^([01]\d|2[0-3]):[0-5]\d$", at):
-        raise UsageError(f"--at {at!r} is not a time like 03:30")
+        raise UsageError(_("--at {at!r} is not a time like 03:30").format(at=at))
     exe = Path(shutil.which("orderwatch") or Path(sys.executable).with_name("orderwatch")).resolve()
     workdir = Path.cwd()
     hour, minute = at.split(":")
     if kind == "cron":
         click.echo(
-            f"# crontab -e, then add (runs every night at {at}; quiet unless something needs you):\n"
+            _("# crontab -e, then add (runs every night at {at}; quiet unless something needs you):").format(at=at)
+            + "\n"
             + cron_line(int(minute), int(hour), workdir, exe)
         )
         return
@@ -561,8 +666,11 @@ def schedule(kind: str, at: str) -> None:
         + service
         + "\n# ~/.config/systemd/user/orderwatch.timer\n"
         + timer
-        + "\n# then: systemctl --user daemon-reload && systemctl --user enable --now orderwatch.timer\n"
-        "# (and `loginctl enable-linger $USER` so it runs while you are logged out)"
+        + "\n"
+        + _(
+            "# then: systemctl --user daemon-reload && systemctl --user enable --now orderwatch.timer\n"
+            "# (and `loginctl enable-linger $USER` so it runs while you are logged out)"
+        )
     )
 
 
@@ -584,8 +692,10 @@ def systemd_units(workdir: Path, exe: Path, at: str) -> tuple[str, str]:
         text = path(p).replace("\\", "\\\\").replace('"', '\\"')
         return f'"{text}"' if any(c.isspace() for c in text) or '"' in str(p) else text
 
+    service_description = _("orderwatch: check the Amazon account for purchases you did not intend")
+    timer_description = _("Run orderwatch every night")
     service = f"""[Unit]
-Description=orderwatch: check the Amazon account for purchases you did not intend
+Description={service_description}
 
 [Service]
 Type=oneshot
@@ -593,7 +703,7 @@ WorkingDirectory={path(workdir)}
 ExecStart={arg(exe)} --quiet check
 """
     timer = f"""[Unit]
-Description=Run orderwatch every night
+Description={timer_description}
 
 [Timer]
 OnCalendar=*-*-* {at}:00
@@ -621,14 +731,16 @@ def notify(test: bool) -> None:
     for secret in settings.secrets():
         register_secret(secret)
     if not settings.notify:
-        raise UsageError('no notification targets: add notify = ["..."] (apprise URLs) to config.toml')
+        raise UsageError(_('no notification targets: add notify = ["..."] (apprise URLs) to config.toml'))
     failed = {
         f.index: f.why
-        for f in send(list(settings.notify), "orderwatch test", "This is a test notification from orderwatch.")
+        for f in send(list(settings.notify), _("orderwatch test"), _("This is a test notification from orderwatch."))
     }
     for index in range(1, len(settings.notify) + 1):
-        name = f"notification target #{index}"
-        click.echo(f"FAILED  {name}: {failed[index]}" if index in failed else f"sent    {name}")
+        if index in failed:
+            click.echo(_("FAILED  notification target #{index}: {why}").format(index=index, why=failed[index]))
+        else:
+            click.echo(_("sent    notification target #{index}").format(index=index))
     sys.exit(1 if failed else 0)
 
 
@@ -677,13 +789,13 @@ def record(
         base_url=None if demo else base_url, marketplace="co.jp" if demo else marketplace, allowlist=allowlist
     )
     if out.exists() and not out.is_dir():
-        raise UsageError(f"{out} is a file: choose a new folder for the recording")
+        raise UsageError(_("{path} is a file: choose a new folder for the recording").format(path=out))
     if out.exists() and any(out.iterdir()):
-        raise UsageError(f"{out} is not empty: choose a new folder for the recording")
+        raise UsageError(_("{path} is not empty: choose a new folder for the recording").format(path=out))
     try:  # before the run: a folder that cannot be made is found now, not after every page was read
         private_dir(out)
     except OSError as exc:
-        raise UsageError(f"cannot create {out}: {exc.strerror}") from None
+        raise UsageError(_("cannot create {path}: {why}").format(path=out, why=exc.strerror)) from None
     if demo:
         from orderwatch.replay import ReplaySite
         from orderwatch.replay.account import DEMO_DIR
@@ -691,13 +803,13 @@ def record(
         with ReplaySite() as site:
             target = demo_target(settings, site)
             opts = run_options(settings, ctx, demo=True, loopback=True, keep_html=True, notify=())
-            report, _ = execute_check(target, load_allowlist(DEMO_DIR / "allowlist.toml"), opts)
+            report, _status = execute_check(target, load_allowlist(DEMO_DIR / "allowlist.toml"), opts)
         known = (target.creds.email or "",)
     else:
         rules = load_allowlist(settings.allowlist_path) if settings.allowlist_path.exists() else Allowlist()
         target, loopback = account_target(settings)
         opts = run_options(settings, ctx, demo=False, loopback=loopback, keep_html=True, notify=())
-        report, _ = execute_check(target, rules, opts)
+        report, _status = execute_check(target, rules, opts)
         known = (target.creds.email or "",)
     folder = private_dir(out)
     manifest: list[dict[str, Any]] = []
@@ -733,9 +845,11 @@ def record(
         "note": "Counts only: the replaced values are not kept anywhere.",
     }
     write_private(folder / "scrub-report.json", json.dumps(scrub_report, ensure_ascii=False, indent=2) + "\n")
+    replaced = ", ".join(f"{k} {v}" for k, v in sorted(totals.items())) or _("nothing")
     click.echo(
-        f"Recorded {len(manifest)} page(s) into {folder} (check status: {report.status}); "
-        f"replaced: {', '.join(f'{k} {v}' for k, v in sorted(totals.items())) or 'nothing'}."
+        _("Recorded {n} page(s) into {folder} (check status: {status}); replaced: {replaced}.").format(
+            n=len(manifest), folder=folder, status=_run_status(report.status), replaced=replaced
+        )
     )
-    click.echo("Read the pages before you share them.")
+    click.echo(_("Read the pages before you share them."))
     sys.exit(0 if report.status != "incomplete" else 3)

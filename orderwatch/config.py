@@ -24,6 +24,7 @@ from pydantic_settings import (
 
 from orderwatch import i18n
 from orderwatch.errors import UsageError
+from orderwatch.i18n import N_, _
 
 APP = "orderwatch"
 
@@ -113,7 +114,7 @@ class Settings(BaseSettings):
     @classmethod
     def _market(cls, v: str) -> str:
         if v not in ("co.jp", "com"):
-            raise ValueError('must be "co.jp" or "com"')
+            raise ValueError(_('must be "co.jp" or "com"'))
         return v
 
     @field_validator("totp_secret")
@@ -136,7 +137,7 @@ class Settings(BaseSettings):
 
         parts = urlsplit(v.strip())
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError("must be an http(s) URL such as https://hc-ping.com/<uuid>")
+            raise ValueError(_("must be an http(s) URL such as https://hc-ping.com/<uuid>"))
         return v.strip()
 
     @field_validator("settings_every")
@@ -192,9 +193,50 @@ def check_config_keys(path: Path) -> None:
             (n for n, raw in enumerate(text.splitlines(), 1) if raw.split("=", 1)[0].strip().strip('"') == key), None
         )
         close = difflib.get_close_matches(key, known, n=1)
-        where = f"{path}, line {line}" if line else str(path)
-        hint = f" — did you mean {close[0]!r}?" if close else f" (known keys: {', '.join(known)})"
-        raise UsageError(f"{where}: unknown key {key!r}{hint}", file=str(path), line=line)
+        if line and close:
+            message = _("{path}, line {line}: unknown key {key!r} — did you mean {close!r}?")
+        elif line:
+            message = _("{path}, line {line}: unknown key {key!r} (known keys: {known})")
+        elif close:
+            message = _("{path}: unknown key {key!r} — did you mean {close!r}?")
+        else:
+            message = _("{path}: unknown key {key!r} (known keys: {known})")
+        text = message.format(path=path, line=line, key=key, close=close[0] if close else "", known=", ".join(known))
+        raise UsageError(text, file=str(path), line=line)
+
+
+# Pydantic's messages for the mistakes a config.toml or .env makes, as pydantic writes them in English (the
+# catalog translates them; one without a translation is shown as pydantic wrote it).
+PYDANTIC_MESSAGES = {
+    "greater_than": N_("Input should be greater than {gt}"),
+    "greater_than_equal": N_("Input should be greater than or equal to {ge}"),
+    "less_than": N_("Input should be less than {lt}"),
+    "less_than_equal": N_("Input should be less than or equal to {le}"),
+    "int_parsing": N_("Input should be a valid integer, unable to parse string as an integer"),
+    "int_from_float": N_("Input should be a valid integer, got a number with a fractional part"),
+    "int_type": N_("Input should be a valid integer"),
+    "float_parsing": N_("Input should be a valid number, unable to parse string as a number"),
+    "float_type": N_("Input should be a valid number"),
+    "bool_parsing": N_("Input should be a valid boolean, unable to interpret input"),
+    "bool_type": N_("Input should be a valid boolean"),
+    "string_type": N_("Input should be a valid string"),
+    "tuple_type": N_("Input should be a valid tuple"),
+    "list_type": N_("Input should be a valid list"),
+    "literal_error": N_("Input should be {expected}"),
+    "path_type": N_("Input is not a valid path"),
+}
+
+
+def _problem(error: Any) -> str:
+    """One pydantic error as the user reads it: our own validators' messages are translated already."""
+    message = str(error["msg"]).removeprefix("Value error, ")
+    template = PYDANTIC_MESSAGES.get(error["type"])
+    if template is not None and _(template) != template:
+        try:
+            return _(template).format(**error.get("ctx", {}))
+        except (KeyError, IndexError, ValueError):
+            return message
+    return message
 
 
 def load_settings(**explicit: Any) -> Settings:
@@ -205,16 +247,21 @@ def load_settings(**explicit: Any) -> Settings:
         settings = Settings(**given)
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg'].removeprefix('Value error, ')}"
-            for e in exc.errors(include_input=False)
+            f"{'.'.join(str(p) for p in e['loc'])}: {_problem(e)}" for e in exc.errors(include_input=False)
         )
         where = config_dir() / "config.toml"
         raise UsageError(
-            f"invalid settings (command-line options, ORDERWATCH_* environment, .env or {where}): {problems}"
+            _("invalid settings (command-line options, ORDERWATCH_* environment, .env or {path}): {problems}").format(
+                path=where, problems=problems
+            )
         ) from None
     except (OSError, ValueError) as exc:  # unreadable or malformed config.toml / .env
         where = config_dir() / "config.toml"
-        raise UsageError(f"cannot read settings ({where} or .env): {exc.__class__.__name__}: {exc}") from None
+        raise UsageError(
+            _("cannot read settings ({path} or .env): {error}: {detail}").format(
+                path=where, error=exc.__class__.__name__, detail=exc
+            )
+        ) from None
     i18n.configure(settings.lang, settings.marketplace)
     return settings
 
@@ -230,16 +277,14 @@ def early_language() -> None:
         data = {}
     lang = os.environ.get("ORDERWATCH_LANG") or data.get("lang")
     market = os.environ.get("ORDERWATCH_MARKETPLACE") or data.get("marketplace")
-    i18n.configure(
-        lang if lang in i18n.SETTINGS else None, market if isinstance(market, str) else "co.jp"
-    )
+    i18n.configure(lang if lang in i18n.SETTINGS else None, market if isinstance(market, str) else "co.jp")
 
 
 def parse_every(text: str) -> timedelta:
     """ "7d" / "12h" / "0" → a timedelta. Raises ValueError with what is accepted."""
     match = re.fullmatch(r"\s*(\d+)\s*([dh]?)\s*", str(text))
     if match is None or (match.group(1) != "0" and not match.group(2)):
-        raise ValueError(f'{text!r} is not a duration such as "7d", "1d", "12h" or "0" (every run)')
+        raise ValueError(_('{text!r} is not a duration such as "7d", "1d", "12h" or "0" (every run)').format(text=text))
     n = int(match.group(1))
     return timedelta(days=n) if match.group(2) == "d" else timedelta(hours=n)
 

@@ -4,6 +4,7 @@ after the environment and .env. orderwatch never writes credentials to its confi
 from __future__ import annotations
 
 from orderwatch.errors import UsageError
+from orderwatch.i18n import _
 
 SERVICE = "orderwatch"
 FIELDS = ("email", "password", "totp_secret")
@@ -29,7 +30,9 @@ def to_keyring(field: str, value: str) -> None:
         keyring.set_password(SERVICE, field, value)
     except (KeyringError, RuntimeError) as exc:
         raise UsageError(
-            f"no usable keyring on this computer ({exc.__class__.__name__}); put the credentials in .env instead"
+            _("no usable keyring on this computer ({error}); put the credentials in .env instead").format(
+                error=exc.__class__.__name__
+            )
         ) from None
 
 
@@ -53,17 +56,21 @@ def normalize_totp_secret(raw: str) -> str:
     if text.lower().startswith("otpauth://"):
         secrets = parse_qs(urlsplit(text).query).get("secret", [])
         if len(secrets) != 1:
-            raise ValueError("the otpauth:// URI has no secret= parameter")
+            raise ValueError(_("the otpauth:// URI has no secret= parameter"))
         text = secrets[0]
     text = "".join(text.split()).replace("-", "").rstrip("=").upper()
     if not text:
-        raise ValueError("it is empty")
+        raise ValueError(_("it is empty"))
     bad = [c for c in text if c not in "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"]
     if bad:  # which characters is not said: they are part of the secret
         raise ValueError(
-            f"it is not base32: {len(bad)} character(s) other than the letters A-Z and digits 2-7 "
-            "(0, 1, 8, 9 and symbols never occur in a secret; copy it again)"
+            _(
+                "it is not base32: {n} character(s) other than the letters A-Z and digits 2-7 "
+                "(0, 1, 8, 9 and symbols never occur in a secret; copy it again)"
+            ).format(n=len(bad))
         )
     if len(text) < 16:
-        raise ValueError(f"it is too short ({len(text)} characters; an authenticator secret has 16 or more)")
+        raise ValueError(
+            _("it is too short ({n} characters; an authenticator secret has 16 or more)").format(n=len(text))
+        )
     return text

@@ -1,4 +1,7 @@
-"""Where a finding is decided: what was read from the account vs. the allowlist. Pure functions."""
+"""Where a finding is decided: what was read from the account vs. the allowlist. Pure functions.
+
+A finding's ``message`` and ``advice`` are written in the language in force when it is decided (the CLI puts
+it in force before any command runs): what happened, then what to press first, in the site's own words."""
 
 from __future__ import annotations
 
@@ -8,13 +11,15 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from orderwatch.allowlist import Allowlist
-from orderwatch.baseline import LoginState, SettingsRead
+from orderwatch.baseline import LoginState, SettingsRead, how_acquired, method_kind
+from orderwatch.i18n import _, day, ngettext
 from orderwatch.marketplace import Marketplace
 from orderwatch.models import (
     ContentItem,
     Device,
     DigitalOrderSummary,
     Item,
+    Money,
     OneClickSettings,
     Order,
     Subscription,
@@ -43,23 +48,35 @@ class Finding:
         }
 
 
+def _titles(titles: list[str]) -> str:
+    return _(", ").join(f"「{t}」" for t in titles)
+
+
 def why_unexpected(order: Order, allowlist: Allowlist) -> str | None:
-    """The reason an order is not expected, or None when the allowlist expects it."""
+    """The reason an order is not expected (a clause, in the language in force), or None when the allowlist
+    expects it."""
     if order.cancelled or order.order_id in allowlist.acknowledged:
         return None
     not_allowed = [i.title for i in order.items if not allowlist.allows_item(i)]
     if not order.items:
-        return "its items could not be matched (none listed)"
+        return _("its items could not be matched (none listed)")
     if not_allowed and len(not_allowed) == len(order.items):
-        return "not in your allowlist"
+        return _("not in your allowlist")
     if not_allowed:
-        return "not in your allowlist: " + ", ".join(f"「{t}」" for t in not_allowed)
+        return _("not in your allowlist: {titles}").format(titles=_titles(not_allowed))
     if order.more_items:
-        return f"{order.more_items} more item(s) are only counted on the order page, so they could not be checked"
+        n = order.more_items
+        return ngettext(
+            "{n} more item is only counted on the order page, so it could not be checked",
+            "{n} more items are only counted on the order page, so they could not be checked",
+            n,
+        ).format(n=n)
     if order.total is not None:
         ceiling = allowlist.ceiling(order.total.currency)
         if ceiling is not None and order.total.amount > ceiling:
-            return f"its total is above your ceiling of {ceiling} {order.total.currency}"
+            return _("its total is above your ceiling of {ceiling}").format(
+                ceiling=Money(ceiling, order.total.currency).display()
+            )
     return None
 
 
@@ -79,9 +96,11 @@ def find_unexpected_orders(
         reason = why_unexpected(order, allowlist)
         if reason is None:
             continue
-        message = _order_sentence(order, summaries.get(order.order_id), today) + f" — {reason}."
+        message = _order_sentence(order, summaries.get(order.order_id), today, reason)
         if order.order_id in unread_summaries and order.order_id not in summaries:
-            message += " Payment details could not be read (its order summary page could not be read)."
+            message = _(
+                "{message} Payment details could not be read (its order summary page could not be read)."
+            ).format(message=message)
         findings.append(
             Finding(
                 kind="unexpected_order",
@@ -94,24 +113,28 @@ def find_unexpected_orders(
     return findings
 
 
+def _one_click_url(market: Marketplace) -> str:
+    return f"{market.base_url}/cpe/yourpayments/settings/manageoneclick"
+
+
 def check_one_click(settings: OneClickSettings, allowlist: Allowlist, market: Marketplace) -> list[Finding]:
-    page = f"{market.base_url}/cpe/yourpayments/settings/manageoneclick"
+    page = _one_click_url(market)
     if settings.enabled and allowlist.one_click == "off":
         return [
             Finding(
                 kind="one_click_enabled",
                 severity="medium",
                 subject="one_click",
-                message=(
+                message=_(
                     "1-Click is ON for the browser orderwatch signs in with, but your allowlist expects it off: "
                     "a single stray tap on 「1-Clickで今すぐ買う」 buys without a confirmation page."
                 ),
-                advice=(
-                    f"Sign in yourself (type the address, do not follow links in mails) and open {page}; "
+                advice=_(
+                    "Sign in yourself (type the address, do not follow links in mails) and open {page}; "
                     'press 「すべての1-Clickを無効化」 / "Turn off 1-Click everywhere" — the switch is per '
                     "browser and device, so check your phone too. Kindle store purchases stay one-click even "
                     "when 1-Click is off."
-                ),
+                ).format(page=page),
             )
         ]
     if not settings.enabled and allowlist.one_click == "on":
@@ -120,49 +143,67 @@ def check_one_click(settings: OneClickSettings, allowlist: Allowlist, market: Ma
                 kind="one_click_disabled",
                 severity="low",
                 subject="one_click",
-                message="1-Click is off for the browser orderwatch signs in with, but your allowlist expects it on.",
-                advice=f"If you want it on, switch it on yourself at {page}; otherwise set one_click.expected.",
+                message=_("1-Click is off for the browser orderwatch signs in with, but your allowlist expects it on."),
+                advice=_(
+                    "If you want it on, switch it on yourself at {page}; otherwise set one_click.expected."
+                ).format(page=page),
             )
         ]
     return []
 
 
-def _order_sentence(order: Order, summary: DigitalOrderSummary | None, today: date) -> str:
-    titles = ", ".join(f"「{i.title}」" for i in order.items) or "(no items listed)"
-    kind = "A digital order" if order.is_digital else "An order"
-    when = order.order_date.isoformat()
-    days = (today - order.order_date).days
+def _placed(order_date: date, today: date) -> str:
+    """When an order was placed: the date and how long ago."""
+    days = (today - order_date).days
     if days == 0:
-        when += " (today)"
-    elif days == 1:
-        when += " (yesterday)"
-    elif days > 1:
-        when += f" ({days} days ago)"
-    text = f"{kind} you did not list as expected: {titles}, {order.order_id}, placed {when}"
+        return _("{date} (today)").format(date=day(order_date))
+    if days == 1:
+        return _("{date} (yesterday)").format(date=day(order_date))
+    if days > 1:
+        return ngettext("{date} ({n} day ago)", "{date} ({n} days ago)", days).format(date=day(order_date), n=days)
+    return day(order_date)
+
+
+def _order_sentence(order: Order, summary: DigitalOrderSummary | None, today: date, reason: str) -> str:
+    titles = _titles([i.title for i in order.items]) or _("(no items listed)")
+    details = ""
     if order.total is not None:
-        text += f", total {order.total.display()}"
+        details += _(", total {total}").format(total=order.total.display())
     if summary is not None and summary.payments:
-        text += ", paid with " + " + ".join(p.display() for p in summary.payments)
-    return text
+        details += _(", paid with {payments}").format(payments=" + ".join(p.display() for p in summary.payments))
+    sentence = (
+        _("A digital order you did not list as expected: {titles}, {order_id}, placed {when}{details} — {reason}.")
+        if order.is_digital
+        else _("An order you did not list as expected: {titles}, {order_id}, placed {when}{details} — {reason}.")
+    )
+    return sentence.format(
+        titles=titles, order_id=order.order_id, when=_placed(order.order_date, today), details=details, reason=reason
+    )
 
 
 def order_advice(order: Order, market: Marketplace) -> str:
     orders_url = f"{market.base_url}/your-orders/orders"
     if order.is_digital:
-        return (
-            "If nobody in your household meant to buy it: Kindle books can be returned for a refund within "
-            "about 7 days if not read — open "
-            f"{market.base_url}/hz/mycd/digital-console/contentlist/booksAll/dateDsc/ "
-            '(Content & Devices), choose the title and 「返品をリクエスト」 / "Return for refund", or contact '
-            "customer service. Then switch off 1-Click, and check Login & Security for changes you did not "
-            f"make. If it was intended, add it to the allowlist or run `orderwatch ack {order.order_id}`."
+        return _(
+            "If nobody in your household meant to buy it: a Kindle book not yet read can be returned for a refund "
+            "within about 7 days. Open Your Orders ({orders_url}) yourself and the order's digital order summary, "
+            'or Content & Devices ({content_url}), and press 「返品をリクエスト」 / "Return for refund" for the '
+            "title; past that window, or if you cannot find the button, contact customer service. Then switch off "
+            "1-Click (「すべての1-Clickを無効化」 on the 1-Click settings page, {one_click_url}), and check Login & "
+            "Security for changes you did not make. If it was intended, add it to the allowlist or run "
+            "`orderwatch ack {order_id}`."
+        ).format(
+            orders_url=orders_url,
+            content_url=_content_url(market),
+            one_click_url=_one_click_url(market),
+            order_id=order.order_id,
         )
-    return (
-        f"If nobody in your household meant to buy it: open {orders_url} yourself and cancel it "
+    return _(
+        "If nobody in your household meant to buy it: open {orders_url} yourself and cancel it "
         "(「商品をキャンセル」) before it ships, or return it; check Login & Security and your addresses for "
         "changes you did not make. If it was intended, add it to the allowlist or run "
-        f"`orderwatch ack {order.order_id}`."
-    )
+        "`orderwatch ack {order_id}`."
+    ).format(orders_url=orders_url, order_id=order.order_id)
 
 
 # Refused requests that a page made to act: change something, reach a path the bot never reads, carry a
@@ -200,16 +241,24 @@ def attempted_actions(guard_blocked: list[dict[str, str]]) -> list[Finding]:
             continue
         seen.add((method, url))
         secret = reason == "carries_secret"
+        message = (
+            _(
+                "A page the check read tried {method} {url} ({reason}); the read-only guard refused it and nothing "
+                "was sent. It would have carried your sign-in details."
+            )
+            if secret
+            else _(
+                "A page the check read tried {method} {url} ({reason}); the read-only guard refused it and nothing "
+                "was sent."
+            )
+        )
         findings.append(
             Finding(
                 kind="page_attempted_action",
                 severity="high" if secret else "medium",
                 subject=f"{method} {url}",
-                message=(
-                    f"A page the check read tried {method} {url} ({reason}); the read-only guard refused it and "
-                    "nothing was sent." + (" It would have carried your sign-in details." if secret else "")
-                ),
-                advice=(
+                message=message.format(method=method, url=url, reason=reason),
+                advice=_(
                     "Nothing happened to the account. If it repeats, a page or a browser extension-like script on "
                     "the site is misbehaving: look at your orders and settings yourself (type the address), and "
                     "keep the run folder for a bug report."
@@ -228,11 +277,11 @@ def credentials_form_finding(stop_reason: str | None) -> list[Finding]:
             kind="credentials_form_unexpected",
             severity="high",
             subject="sign-in",
-            message=(
+            message=_(
                 "A page asked for your sign-in details outside the site's own sign-in form; orderwatch typed "
                 "nothing and stopped."
             ),
-            advice=(
+            advice=_(
                 "Do not sign in from links. Open the site yourself, check your orders and Login & Security, and "
                 "sign in once with `orderwatch login --headed`."
             ),
@@ -244,10 +293,13 @@ def credentials_form_finding(stop_reason: str | None) -> list[Finding]:
 # Compared: the latest read of each settings page (this run's, or an earlier run's between settings reads)
 # with the baseline the user agreed with, and with the allowlist's expectations, which hold from the first read.
 
-_SIGN_OUT_EVERYWHERE = (
-    "then, under Login & Security (ログインとセキュリティ), use 「すべてのデバイスからサインアウト」 / "
-    '"Sign out of all devices" (「アカウントを保護」 / "Secure your account"), and change the password.'
-)
+
+def _sign_out_everywhere() -> str:
+    """The sentence every settings advice for a change the user did not make carries."""
+    return _(
+        'Then, under Login & Security (ログインとセキュリティ), open 「アカウントを保護する」 / "Secure your '
+        'account", use 「すべてのデバイスからサインアウト」 / "Sign out of all devices", and change the password.'
+    )
 
 
 def _login_url(market: Marketplace) -> str:
@@ -258,11 +310,17 @@ def _two_step_url(market: Marketplace) -> str:
     return f"{market.base_url}/a/settings/approval"
 
 
+def _content_url(market: Marketplace) -> str:
+    return f"{market.base_url}/hz/mycd/digital-console/contentlist/booksAll/dateDsc/"
+
+
 def _when(read: SettingsRead, section: str, today: date) -> str:
-    """ " (read on 2026-11-25)" for a section not read by this run; "" for one it read."""
+    """ " (as read on 2026-11-25; …)" for a section not read by this run; "" for one it read."""
     if section in read.fresh or section not in read.read_at:
         return ""
-    return f" (as read on {read.read_at[section].date().isoformat()}; settings pages are read on their own schedule)"
+    return _(" (as read on {date}; settings pages are read on their own schedule)").format(
+        date=day(read.read_at[section].date())
+    )
 
 
 def check_settings(
@@ -305,30 +363,52 @@ def _login_findings(read: SettingsRead, base: LoginState | None, market: Marketp
         return []
     when, url = _when(read, "login_security", today), _login_url(market)
     found = []
-    for kind, label, old, new in (
-        ("email_changed", "e-mail address", base.email, now.email),
-        ("phone_changed", "mobile phone number", base.phone, now.phone),
-    ):
+    changed = (
+        (
+            "email_changed",
+            base.email,
+            now.email,
+            _("The account's e-mail address changed: {was} → {now}{same_look}{when}."),
+            _(
+                "If you did not change it: sign in yourself (type the address) and open {url} — ログインとセキュリティ "
+                "/ Login & Security — and set your own Eメール back. {sign_out} If you cannot sign in any more, "
+                "contact Amazon customer service by phone. If it was you, run "
+                "`orderwatch baseline accept login_security`."
+            ),
+        ),
+        (
+            "phone_changed",
+            base.phone,
+            now.phone,
+            _("The account's mobile phone number changed: {was} → {now}{same_look}{when}."),
+            _(
+                "If you did not change it: sign in yourself (type the address) and open {url} — ログインとセキュリティ "
+                "/ Login & Security — and set your own 携帯電話番号 back. {sign_out} If you cannot sign in any more, "
+                "contact Amazon customer service by phone. If it was you, run "
+                "`orderwatch baseline accept login_security`."
+            ),
+        ),
+    )
+    for kind, old, new, message, advice in changed:
         if old == new:
             continue
-        was = old.shown if old else "none"
         same_look = (
-            " (the digits that differ are among those the mask hides)" if old and new and old.shown == new.shown else ""
+            _(" (the digits that differ are among those the mask hides)")
+            if old and new and old.shown == new.shown
+            else ""
         )
         found.append(
             Finding(
                 kind=kind,
                 severity="high",
                 subject=f"login_security.{kind.split('_')[0]}",
-                message=f"The account's {label} changed: {was} → {new.shown if new else 'none'}{same_look}{when}.",
-                advice=(
-                    f"If you did not change it: sign in yourself (type the address) and open {url} — "
-                    "ログインとセキュリティ / Login & Security — set your own "
-                    f"{'Eメール' if kind == 'email_changed' else '携帯電話番号'} back; "
-                    + _SIGN_OUT_EVERYWHERE
-                    + " If you cannot sign in any more, contact Amazon customer service by phone. If it was you, "
-                    "run `orderwatch baseline accept login_security`."
+                message=message.format(
+                    was=old.shown if old else _("none"),
+                    now=new.shown if new else _("none"),
+                    same_look=same_look,
+                    when=when,
                 ),
+                advice=advice.format(url=url, sign_out=_sign_out_everywhere()),
             )
         )
     if now.passkeys > base.passkeys:
@@ -337,13 +417,14 @@ def _login_findings(read: SettingsRead, base: LoginState | None, market: Marketp
                 kind="passkey_added",
                 severity="high",
                 subject="login_security.passkeys",
-                message=f"A passkey was added to the account: {base.passkeys} → {now.passkeys}{when}.",
-                advice=(
-                    f"A passkey signs in without the password. If you did not add it: open {url}, "
-                    "パスキー / Passkey, and remove the one you do not know; "
-                    + _SIGN_OUT_EVERYWHERE
-                    + " If it was you, run `orderwatch baseline accept login_security`."
+                message=_("A passkey was added to the account: {before} → {after}{when}.").format(
+                    before=base.passkeys, after=now.passkeys, when=when
                 ),
+                advice=_(
+                    "A passkey signs in without the password. If you did not add it: open {url}, パスキー / "
+                    "Passkey, and remove the one you do not know. {sign_out} If it was you, run "
+                    "`orderwatch baseline accept login_security`."
+                ).format(url=url, sign_out=_sign_out_everywhere()),
             )
         )
     return found
@@ -359,20 +440,35 @@ def _two_step_findings(
         enabled, section = read.login_security.two_step, "login_security"
     was_on = base.enabled if base is not None else None
     if enabled is False and (allowlist.two_step == "on" or was_on):
-        why = "your allowlist expects it on" if allowlist.two_step == "on" else "it was on in your baseline"
+        expected = allowlist.two_step == "on"
+        message = (
+            _("2-step verification (2段階認証) is OFF — your allowlist expects it on{when}.")
+            if expected
+            else _("2-step verification (2段階認証) is OFF — it was on in your baseline{when}.")
+        )
+        advice = (
+            _(
+                "Without it the password alone signs in. Sign in yourself and turn it on again at {url} "
+                "(2段階認証の設定 / 2-Step Verification Settings). If you did not turn it off yourself, someone "
+                "else may have your password. {sign_out} If you "
+                "meant to turn it off, run `orderwatch baseline accept two_step` and set [settings] two_step in "
+                "your allowlist."
+            )
+            if expected
+            else _(
+                "Without it the password alone signs in. Sign in yourself and turn it on again at {url} "
+                "(2段階認証の設定 / 2-Step Verification Settings). If you did not turn it off yourself, someone "
+                "else may have your password. {sign_out} If you "
+                "meant to turn it off, run `orderwatch baseline accept two_step`."
+            )
+        )
         found.append(
             Finding(
                 kind="two_step_disabled",
                 severity="high",
                 subject="two_step",
-                message=f"2-step verification (2段階認証) is OFF — {why}{_when(read, section, today)}.",
-                advice=(
-                    f"Without it the password alone signs in. Sign in yourself and turn it on again at {url} "
-                    "(2段階認証の設定 / 2-Step Verification Settings); if you did not turn it off, "
-                    + _SIGN_OUT_EVERYWHERE
-                    + " If you meant to turn it off, run `orderwatch baseline accept two_step`"
-                    + (" and set [settings] two_step in your allowlist." if allowlist.two_step == "on" else ".")
-                ),
+                message=message.format(when=_when(read, section, today)),
+                advice=advice.format(url=url, sign_out=_sign_out_everywhere()),
             )
         )
     now = read.two_step
@@ -385,30 +481,60 @@ def _two_step_findings(
         (
             "added",
             new_methods - old_methods,
-            "Whoever holds that method can pass the code step. If you did not add it: sign in yourself, open "
-            f"{url} (2段階認証の設定 / 2-Step Verification Settings) and remove the method you do not know; ",
+            _("A 2-step verification method was added: {label} ({kind}){when}."),
+            _(
+                "Whoever holds that method can pass the code step. If you did not add it: sign in yourself, open "
+                "{url} (2段階認証の設定 / 2-Step Verification Settings) and remove the method you do not know. "
+                "{sign_out} If it was you, run `orderwatch baseline accept two_step`."
+            ),
         ),
         (
             "removed",
             old_methods - new_methods,
-            f"If you did not remove it: sign in yourself, open {url}, check which methods are left and add yours "
-            "back; ",
+            _("A 2-step verification method was removed: {label} ({kind}){when}."),
+            _(
+                "If you did not remove it: sign in yourself, open {url} (2段階認証の設定 / 2-Step Verification "
+                "Settings), check which methods are left and add yours back. {sign_out} If it was you, run "
+                "`orderwatch baseline accept two_step`."
+            ),
         ),
     )
-    for verb, methods, first_steps in changes:
+    for verb, methods, message, advice in changes:
         for kind, label in sorted(methods):
             found.append(
                 Finding(
                     kind=f"two_step_method_{verb}",
                     severity="high",
                     subject=f"two_step:{kind}:{label}",
-                    message=f"A 2-step verification method was {verb}: {label} ({kind.replace('_', ' ')}){when}.",
-                    advice=first_steps
-                    + _SIGN_OUT_EVERYWHERE
-                    + " If it was you, run `orderwatch baseline accept two_step`.",
+                    message=message.format(label=label, kind=method_kind(kind), when=when),
+                    advice=advice.format(url=url, sign_out=_sign_out_everywhere()),
                 )
             )
     return found
+
+
+def _first_charge(sub: Subscription) -> str:
+    """ "; the first charge, ￥1,080, falls on 2026-12-25" (a trial) / "; next charge ￥600 on …" / ""."""
+    amount = sub.amount.display() if sub.amount else None
+    when = day(sub.next_charge) if sub.next_charge else None
+    if sub.status == "free_trial":
+        if amount and when:
+            text = _("; the first charge, {amount}, falls on {date}")
+        elif amount:
+            text = _("; the first charge will be {amount}")
+        elif when:
+            text = _("; the first charge falls on {date}")
+        else:
+            return ""
+    elif amount and when:
+        text = _("; next charge {amount} on {date}")
+    elif amount:
+        text = _("; next charge {amount}")
+    elif when:
+        text = _("; next charge on {date}")
+    else:
+        return ""
+    return text.format(amount=amount, date=when)
 
 
 def _subscription_findings(
@@ -434,31 +560,52 @@ def _subscription_findings(
         if expected is True or not (new or expected is False):
             continue
         trial = sub.status == "free_trial"
-        charge = ""
-        if sub.next_charge or sub.amount:
-            amount = f" {sub.amount.display()}" if sub.amount else ""
-            on = f" on {sub.next_charge.isoformat()}" if sub.next_charge else ""
-            charge = f"; the first charge{amount} falls{on}" if trial else f"; next charge{amount}{on}"
-        why = "not among the subscriptions your allowlist expects" if expected is False else "not in your baseline"
+        listed = expected is False  # the allowlist lists subscriptions, and not this one
+        if trial:
+            message = (
+                _(
+                    "A free trial is running on the account: 「{name}」{charge} — not among the subscriptions your "
+                    "allowlist expects{when}."
+                )
+                if listed
+                else _("A free trial is running on the account: 「{name}」{charge} — not in your baseline{when}.")
+            )
+        else:
+            message = (
+                _(
+                    "A subscription is running on the account: 「{name}」{charge} — not among the subscriptions your "
+                    "allowlist expects{when}."
+                )
+                if listed
+                else _("A subscription is running on the account: 「{name}」{charge} — not in your baseline{when}.")
+            )
+        if_wanted = (
+            _("If it is wanted, add a [[subscription]] name_pattern for it to your allowlist.")
+            if listed
+            else _("If it is wanted, run `orderwatch baseline accept subscriptions`.")
+        )
+        advice = (
+            _(
+                "If nobody in your household started it: open {url} (メンバーシップおよび購読 / Memberships & "
+                'Subscriptions) yourself and press 「会員登録をキャンセル」 / "Cancel subscription" before the '
+                "first charge: a trial started by a stray tap is charged all the same. {if_wanted}"
+            )
+            if trial
+            else _(
+                "If nobody in your household started it: open {url} (メンバーシップおよび購読 / Memberships & "
+                'Subscriptions) yourself and press 「会員登録をキャンセル」 / "Cancel subscription" before the '
+                "next charge. {if_wanted}"
+            )
+        )
         found.append(
             Finding(
                 kind="trial_started" if trial else "subscription_started",
                 severity="medium",
                 subject=f"subscription:{sub.name}",
-                message=(
-                    f"{'A free trial' if trial else 'A subscription'} is running on the account: 「{sub.name}」"
-                    f"{charge} — {why}{_when(read, 'subscriptions', today)}."
+                message=message.format(
+                    name=sub.name, charge=_first_charge(sub), when=_when(read, "subscriptions", today)
                 ),
-                advice=(
-                    f"If nobody in your household started it: open {url} (メンバーシップおよび購読 / Memberships & "
-                    'Subscriptions) yourself and press 「会員登録をキャンセル」 / "Cancel subscription" before '
-                    "the first charge; a trial started by a stray tap is exactly how the story began. If it is "
-                    + (
-                        "wanted, add a [[subscription]] name_pattern for it to your allowlist."
-                        if expected is False
-                        else "wanted, run `orderwatch baseline accept subscriptions`."
-                    )
-                ),
+                advice=advice.format(url=url, if_wanted=if_wanted),
             )
         )
     return found
@@ -478,28 +625,36 @@ def _device_findings(
         new = base is not None and (dev.name, dev.family) not in known
         if expected is True or not (new or expected is False):
             continue
-        registered = f", registered {dev.registered.isoformat()}" if dev.registered else ""
-        why = "not among the devices your allowlist expects" if expected is False else "not in your baseline"
+        registered = _(", registered {date}").format(date=day(dev.registered)) if dev.registered else ""
+        listed = expected is False
+        message = (
+            _(
+                "A device is registered to the account: 「{name}」 ({family}{registered}) — not among the devices "
+                "your allowlist expects{when}."
+            )
+            if listed
+            else _(
+                "A device is registered to the account: 「{name}」 ({family}{registered}) — not in your baseline{when}."
+            )
+        )
+        if_yours = (
+            _("If it is yours, add a [[device]] name_pattern for it to your allowlist.")
+            if listed
+            else _("If it is yours, run `orderwatch baseline accept devices`.")
+        )
         found.append(
             Finding(
                 kind="device_added",
                 severity="medium",
                 subject=f"device:{dev.name}",
-                message=(
-                    f"A device is registered to the account: 「{dev.name}」 ({dev.family}{registered}) — "
-                    f"{why}{_when(read, 'devices', today)}."
+                message=message.format(
+                    name=dev.name, family=dev.family, registered=registered, when=_when(read, "devices", today)
                 ),
-                advice=(
-                    f"A registered device can buy Kindle books with one tap. If you do not know it: open {url} "
+                advice=_(
+                    "A registered device can buy Kindle books with one tap. If you do not know it: open {url} "
                     "(コンテンツと端末の管理 → 端末 / Content & Devices → Devices) yourself and deregister it "
-                    '(「登録の解除」 / "Deregister"); '
-                    + _SIGN_OUT_EVERYWHERE
-                    + (
-                        " If it is yours, add a [[device]] name_pattern for it to your allowlist."
-                        if expected is False
-                        else " If it is yours, run `orderwatch baseline accept devices`."
-                    )
-                ),
+                    '(「登録の解除」 / "Deregister"). {sign_out} {if_yours}'
+                ).format(url=url, sign_out=_sign_out_everywhere(), if_yours=if_yours),
             )
         )
     return found
@@ -522,7 +677,7 @@ def _content_findings(
     ordered = {i.asin for o in orders for i in o.items if i.asin}
     ordered |= {i.asin for s in summaries.values() for i in s.items if i.asin}
     done = {c.asin for c in accepted}
-    url = f"{market.base_url}/hz/mycd/digital-console/contentlist/booksAll/dateDsc/"
+    url = _content_url(market)
     found = []
     for item in now:
         if item.acquired < since or item.how not in ("purchase", "free") or item.asin in ordered | done:
@@ -534,16 +689,16 @@ def _content_findings(
                 kind="content_without_order",
                 severity="medium",
                 subject=f"content:{item.asin}",
-                message=(
-                    f"A Kindle title arrived on {item.acquired.isoformat()} with no order for it in the history: "
-                    f"「{item.title}」 ({item.asin}, {item.how})."
-                ),
-                advice=(
-                    f"Open {url} (コンテンツと端末の管理 / Content & Devices) yourself and look at the title: a gift, "
+                message=_(
+                    "A Kindle title arrived on {date} with no order for it in the history: 「{title}」 ({asin}, {how})."
+                ).format(date=day(item.acquired), title=item.title, asin=item.asin, how=how_acquired(item.how)),
+                advice=_(
+                    "Open {url} (コンテンツと端末の管理 / Content & Devices) yourself and look at the title: a gift, "
                     "a family library share or a free book are harmless; otherwise ask for a refund "
-                    '(「返品をリクエスト」 / "Return for refund") and check Login & Security. If it is expected, '
-                    "run `orderwatch baseline accept content` or allow its ASIN in your allowlist."
-                ),
+                    '(「返品をリクエスト」 / "Return for refund"; past the return window, contact customer service) '
+                    "and check Login & Security. If it is expected, run `orderwatch baseline accept content` or "
+                    "allow its ASIN in your allowlist."
+                ).format(url=url),
             )
         )
     return found

@@ -12,13 +12,39 @@
         └── ReauthError              a settings page asked for the password again and could not be answered
 
 Messages never contain secrets: callers pass page names, field names and reasons, not values
-typed into the site.
+typed into the site. Messages are in the language in force when the error is raised (``_()`` at raise time,
+the advice passed in already translated); ``state`` and ``reason`` stay codes.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+
+from orderwatch.i18n import N_, _, language
+
+# The pages a PageChangedError names, as the reader knows them (the same names as the report's). In English the
+# message keeps the page's kind ("cannot read the order-history page"), as it always has.
+PAGE_NAMES = {
+    "order-history": N_("order history"),
+    "order-summary": N_("order summary"),
+    "one-click": N_("1-Click settings"),
+    "login-security": N_("Login & Security"),
+    "two-step": N_("2-step verification settings"),
+    "memberships": N_("Memberships & Subscriptions"),
+    "devices": N_("devices"),
+    "content": N_("Kindle content"),
+    "message-center": N_("Message Center"),
+    "digital console": N_("digital console"),
+    "sign-in": N_("sign-in"),
+}
+
+
+def page_name(page: str) -> str:
+    """The page ``page`` (a kind) named for the reader: the kind itself in English, the site's name otherwise."""
+    if language() == "en" or page not in PAGE_NAMES:
+        return page
+    return _(PAGE_NAMES[page])
 
 
 class OrderwatchError(Exception):
@@ -55,7 +81,8 @@ class PageChangedError(CheckIncomplete):
     reason = "page_changed"
 
     def __init__(self, page: str, missing: str, *, snapshot: Path | None = None, **meta: Any) -> None:
-        super().__init__(f"cannot read the {page} page: {missing}", page=page, missing=missing, **meta)
+        message = _("cannot read the {page} page: {missing}").format(page=page_name(page), missing=missing)
+        super().__init__(message, page=page, missing=missing, **meta)
         self.page = page
         self.missing = missing
         self.snapshot = snapshot
@@ -71,7 +98,8 @@ class HumanNeededError(CheckIncomplete):
     reason = "human_needed"
 
     def __init__(self, state: str, advice: str, **meta: Any) -> None:
-        super().__init__(f"sign-in needs a person: {state}. {advice}", state=state, **meta)
+        message = _("sign-in needs a person: {state}. {advice}").format(state=state, advice=advice)
+        super().__init__(message, state=state, **meta)
         self.state = state
         self.advice = advice
 
@@ -85,7 +113,8 @@ class SignInFailedError(CheckIncomplete):
     reason = "sign_in_failed"
 
     def __init__(self, state: str, advice: str, **meta: Any) -> None:
-        super().__init__(f"sign-in failed: {state}. {advice}", state=state, **meta)
+        message = _("sign-in failed: {state}. {advice}").format(state=state, advice=advice)
+        super().__init__(message, state=state, **meta)
         self.state = state
         self.advice = advice
 

@@ -11,8 +11,9 @@ from typing import Any, Literal
 
 from markupsafe import Markup, escape
 
-from orderwatch.baseline import FINDING_SECTION, PAGE_KINDS, SECTIONS, SettingsRead, section_lines
+from orderwatch.baseline import FINDING_SECTION, PAGE_KINDS, SECTIONS, SettingsRead, section_lines, section_title
 from orderwatch.diff import Finding
+from orderwatch.errors import page_name
 from orderwatch.i18n import N_, _, day, language, moment, ngettext, sentences
 from orderwatch.models import DigitalOrderSummary, OneClickSettings, Order, PageCapture
 
@@ -81,7 +82,7 @@ class UnreadPage:
 
     def label(self) -> str:
         """The page as the reader knows it (「注文履歴」, "order summary 503-…")."""
-        name = _(PAGE_NAMES[self.kind]) if self.kind in PAGE_NAMES else self.kind
+        name = page_name(self.kind)
         return f"{name} {self.order_id}" if self.order_id else name
 
     def to_json(self) -> dict[str, str | None]:
@@ -264,19 +265,6 @@ def finding_title(kind: str) -> str:
     return _(FINDING_TITLES[kind]) if kind in FINDING_TITLES else kind.replace("_", " ").capitalize()
 
 
-# The pages as the reader knows them (UnreadPage.kind → its name on the site).
-PAGE_NAMES = {
-    "order-history": N_("order history"),
-    "order-summary": N_("order summary"),
-    "one-click": N_("1-Click settings"),
-    "login-security": N_("Login & Security"),
-    "two-step": N_("2-step verification settings"),
-    "memberships": N_("Memberships & Subscriptions"),
-    "devices": N_("devices"),
-    "content": N_("Kindle content"),
-    "message-center": N_("Message Center"),
-}
-
 SEVERITY = {"high": N_("HIGH"), "medium": N_("MEDIUM"), "low": N_("LOW")}
 
 
@@ -310,28 +298,7 @@ def linkify(text: str) -> Markup:
     return Markup("").join(out)
 
 
-_URL = re.compile(r"https?://[^\s<>\"'`「」]+")
-
-
-# The settings sections as the reports head them (the site's page names beside the English ones).
-SECTION_HEADINGS = {
-    "login_security": N_("Login & Security (ログインとセキュリティ)"),
-    "two_step": N_("2-step verification (2段階認証)"),
-    "subscriptions": N_("Memberships & subscriptions (メンバーシップおよび購読)"),
-    "devices": N_("Devices (端末)"),
-    "content": N_("Kindle content in the window (コンテンツ)"),
-}
-SECTION_NAMES = {
-    "login_security": N_("Login & Security"),
-    "two_step": N_("2-step verification"),
-    "subscriptions": N_("Memberships & subscriptions"),
-    "devices": N_("Devices"),
-    "content": N_("Kindle content"),
-}
-
-
-def section_title(name: str, *, short: bool = False) -> str:
-    return _((SECTION_NAMES if short else SECTION_HEADINGS)[name])
+_URL = re.compile(r"https?://[A-Za-z0-9\-._~:/?#\[\]@!$&*+,;=%]+")  # ASCII only: Japanese text may follow
 
 
 def settings_summary(report: Report) -> list[tuple[str, str, list[str]]]:
@@ -349,8 +316,8 @@ def settings_summary(report: Report) -> list[tuple[str, str, list[str]]]:
             when = _("as read on {date}").format(date=day(at.date()))
         else:
             when = _("not read yet")
-        lines = section_lines(name, value) if value is not None else []
-        out.append((section_title(name), when, lines))
+        lines = section_lines(name, value, window=True) if value is not None else []
+        out.append((section_title(name, window=True), when, lines))
     return out
 
 
@@ -592,7 +559,7 @@ def render_html(report: Report, images: dict[Path, bytes]) -> str:
         moment=moment,
         severity=severity,
         order_total=order_total,
-        page_name=lambda kind: _(PAGE_NAMES[kind]) if kind in PAGE_NAMES else kind,
+        page_name=page_name,
         lang=language(),
         session=_(SESSION_WORDS[report.signed_in]),
     )

@@ -12,6 +12,7 @@ from types import TracebackType
 
 from orderwatch.config import private_dir, write_private
 from orderwatch.errors import CheckIncomplete
+from orderwatch.i18n import _
 
 COOLDOWN = timedelta(hours=12)
 
@@ -58,10 +59,12 @@ class RunLock:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = os.read(fd, 200).decode("utf-8", "replace").strip() or "another process"
+            holder = os.read(fd, 200).decode("utf-8", "replace").strip() or _("another process")
             os.close(fd)
             raise CheckIncomplete(
-                f"another orderwatch run is using this account's session ({holder}); try again when it has finished",
+                _(
+                    "another orderwatch run is using this account's session ({holder}); try again when it has finished"
+                ).format(holder=holder),
                 state="already_running",
             ) from None
         os.ftruncate(fd, 0)

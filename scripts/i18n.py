@@ -79,7 +79,7 @@ def update(path: Path, source: Catalog, additions: dict[str, str | list[str]]) -
     catalog.obsolete.clear()
     unknown = []
     for msgid, msgstr in additions.items():
-        message = next((m for m in catalog if m.id and (m.id == msgid or (isinstance(m.id, tuple) and m.id[0] == msgid))), None)
+        message = next((m for m in catalog if m.id and msgid in (m.id, _singular(m.id))), None)
         if message is None:
             unknown.append(msgid)
             continue
@@ -120,6 +120,10 @@ def check(source: Catalog, catalog: Catalog) -> list[str]:
 
 
 _PLACEHOLDER = re.compile(r"(?<!\{)\{(\w*)[^{}]*\}(?!\})")
+
+
+def _singular(msgid: str | tuple[str, ...]) -> str:
+    return msgid if isinstance(msgid, str) else msgid[0]
 
 
 def _translated(message: object) -> bool:

@@ -10,6 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from orderwatch.i18n import _, language
 from orderwatch.mail.domains import is_amazon_web_host, registrable
 from orderwatch.mail.read import RawLink
 
@@ -63,9 +64,9 @@ def judge_link(link: RawLink) -> LinkVerdict | None:
     if not url or lowered.startswith(("mailto:", "tel:", "#", "cid:", "sms:")):
         return None
     if lowered.startswith(("javascript:", "data:", "file:", "vbscript:")):
-        return LinkVerdict(
-            url, url, "", False, f"a {lowered.split(':')[0]}: link runs or opens something locally", link.text
-        )
+        scheme = lowered.split(":")[0]
+        reason = _("a {scheme}: link runs or opens something locally").format(scheme=scheme)
+        return LinkVerdict(url, url, "", False, reason, link.text)
     if lowered.startswith("www."):
         url = "http://" + url
     if not re.match(r"(?i)^https?://", url):
@@ -75,33 +76,38 @@ def judge_link(link: RawLink) -> LinkVerdict | None:
     parts = urlsplit(target)
     host = (parts.hostname or "").lower()
     if not host:
-        return LinkVerdict(url, target, "", False, "a link without a host", link.text)
+        return LinkVerdict(url, target, "", False, _("a link without a host"), link.text)
     try:
         ipaddress.ip_address(host)
-        return LinkVerdict(url, target, host, False, "a raw IP address instead of a name", link.text)
+        return LinkVerdict(url, target, host, False, _("a raw IP address instead of a name"), link.text)
     except ValueError:
         pass
     if not host.isascii():
         try:
             host = host.encode("idna").decode("ascii")
         except UnicodeError:
-            return LinkVerdict(url, target, host, False, "an undecodable international host name", link.text)
+            return LinkVerdict(url, target, host, False, _("an undecodable international host name"), link.text)
     domain = registrable(host)
     reasons = list(notes)
     if any(label.startswith("xn--") for label in host.split(".")):
-        reasons.append(f"a punycode (internationalised) name that displays as {_unicode(host)!r}")
+        reasons.append(_("a punycode (internationalised) name that displays as {shown!r}").format(shown=_unicode(host)))
     amazon = is_amazon_web_host(host) and not reasons
     if domain in SHORTENERS:
-        reasons.append("a URL shortener: where it leads cannot be seen without opening it")
+        reasons.append(_("a URL shortener: where it leads cannot be seen without opening it"))
     elif not is_amazon_web_host(host):
         reasons.append(_not_amazon_reason(host, domain))
     shown = _domain_shown(link.text)
     if shown and registrable(shown) != domain and not is_amazon_web_host(host):
-        reasons.append(f"the link text shows {shown} but it leads to {domain}")
+        reasons.append(_("the link text shows {shown} but it leads to {domain}").format(shown=shown, domain=domain))
         amazon = False
     if amazon and parts.scheme == "http":
-        reasons.append("plain http, not https")
-    return LinkVerdict(url, target, domain, amazon, "; ".join(reasons) or None, link.text)
+        reasons.append(_("plain http, not https"))
+    return LinkVerdict(url, target, domain, amazon, _joined(reasons) or None, link.text)
+
+
+def _joined(reasons: list[str]) -> str:
+    """One link's reasons in one line: "a; b" / 「a。b。」 (each Japanese reason is a sentence)."""
+    return ("" if language() == "ja" else "; ").join(reasons)
 
 
 def _unwrap(url: str, notes: list[str], depth: int = 0) -> str:
@@ -111,7 +117,11 @@ def _unwrap(url: str, notes: list[str], depth: int = 0) -> str:
     host = (parts.hostname or "").lower()
     if host.endswith(".translate.goog"):
         real = _translate_goog_host(host[: -len(".translate.goog")])
-        notes.append(f"opens through the Google Translate proxy (translate.goog), not the site itself ({real})")
+        notes.append(
+            _("opens through the Google Translate proxy (translate.goog), not the site itself ({real})").format(
+                real=real
+            )
+        )
         return _unwrap(parts._replace(netloc=real).geturl(), notes, depth + 1)
     domain = registrable(host)
     query = parse_qs(parts.query, keep_blank_values=False)
@@ -150,10 +160,10 @@ def _not_amazon_reason(host: str, domain: str) -> str:
     squashed = name.replace("-", "")
     subdomain = host[: -len(domain)] if host.endswith(domain) else ""
     if "amazon" in subdomain:
-        return f"the address starts with amazon but belongs to {domain}, which is not Amazon"
+        return _("the address starts with amazon but belongs to {domain}, which is not Amazon").format(domain=domain)
     if "amazon" in squashed or "amzn" in squashed or _close(squashed[:6], "amazon") or _close(squashed, "amazon"):
-        return f"a look-alike of amazon: {domain}"
-    return f"{domain} is not an Amazon domain"
+        return _("a look-alike of amazon: {domain}").format(domain=domain)
+    return _("{domain} is not an Amazon domain").format(domain=domain)
 
 
 def _strip_accents(text: str) -> str:

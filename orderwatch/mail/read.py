@@ -19,6 +19,7 @@ from email.utils import getaddresses, parsedate_to_datetime
 from selectolax.lexbor import LexborHTMLParser
 
 from orderwatch.errors import UsageError
+from orderwatch.i18n import _
 
 MAX_BYTES = 10 * 1024 * 1024
 _HEADER_LINE = re.compile(rb"^[!-9;-~]+:[ \t]?", re.M)  # "Name: value" as RFC 5322 writes it
@@ -57,21 +58,35 @@ class MailFacts:
     order_ids: tuple[str, ...]
 
 
-def read_mail(raw: bytes, name: str = "the input") -> MailFacts:
-    """Parse a saved mail. Raises UsageError (exit 2) for empty, binary, oversized or non-mail input."""
+def read_mail(raw: bytes, name: str | None = None) -> MailFacts:
+    """Parse a saved mail (``name``: the file as the user named it, for messages). Raises UsageError (exit 2)
+    for empty, binary, oversized or non-mail input."""
+    name = name or _("the input")
     if not raw.strip():
-        raise UsageError(f"{name} is empty: save the whole message (.eml, or the raw source) and try again")
+        raise UsageError(
+            _("{name} is empty: save the whole message (.eml, or the raw source) and try again").format(name=name)
+        )
     if len(raw) > MAX_BYTES:
-        raise UsageError(f"{name} is {len(raw) // 1024 // 1024} MiB; a mail to check is at most 10 MiB")
+        raise UsageError(
+            _("{name} is {size} MiB; a mail to check is at most 10 MiB").format(
+                name=name, size=len(raw) // 1024 // 1024
+            )
+        )
     if b"\x00" in raw or raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise UsageError(f"{name} is a binary file, not a mail (an Outlook .msg? save the message as .eml instead)")
+        raise UsageError(
+            _("{name} is a binary file, not a mail (an Outlook .msg? save the message as .eml instead)").format(
+                name=name
+            )
+        )
     head = raw.lstrip()[:4096]
     if not _HEADER_LINE.match(head):
-        raise UsageError(f"{name} is not a mail: it does not start with mail headers (From:, Subject:, ...)")
+        raise UsageError(
+            _("{name} is not a mail: it does not start with mail headers (From:, Subject:, ...)").format(name=name)
+        )
     msg = email.message_from_bytes(raw.lstrip(), policy=default_policy)
     assert isinstance(msg, EmailMessage)
     if msg["From"] is None and msg["Subject"] is None and msg["Received"] is None:
-        raise UsageError(f"{name} is not a mail: no From, Subject or Received header")
+        raise UsageError(_("{name} is not a mail: no From, Subject or Received header").format(name=name))
 
     texts: list[str] = []
     links: list[RawLink] = []

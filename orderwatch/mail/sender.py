@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from orderwatch.i18n import _, ngettext
 from orderwatch.mail.domains import AMAZON_DKIM, is_amazon_mail_domain, registrable
 from orderwatch.mail.read import MailFacts
 
@@ -83,10 +84,14 @@ def judge_sender(facts: MailFacts, authserv_ids: tuple[str, ...] = ()) -> Sender
     verdict = SenderVerdict(address, name, None, claims, False)
     ev = verdict.evidence
     if from_ is None:
-        ev.append("the mail has no From address")
+        ev.append(_("the mail has no From address"))
     if name_says_amazon and domain and not amazon_from:
         verdict.impersonation = True
-        ev.append(f"the display name says {name!r} but the address is {address} ({registrable(domain)} is not Amazon)")
+        ev.append(
+            _("the display name says {name!r} but the address is {address} ({domain} is not Amazon)").format(
+                name=name, address=address, domain=registrable(domain)
+            )
+        )
     for header, addrs in (
         ("Reply-To", [a.address for a in facts.reply_to]),
         ("Return-Path", [facts.return_path] if facts.return_path else []),
@@ -94,49 +99,72 @@ def judge_sender(facts: MailFacts, authserv_ids: tuple[str, ...] = ()) -> Sender
         for a in addrs:
             d = a.rpartition("@")[2]
             if amazon_from and d and not is_amazon_mail_domain(d) and registrable(d) not in AMAZON_DKIM:
-                ev.append(f"{header} {a} is not an Amazon address")
+                ev.append(_("{header} {address} is not an Amazon address").format(header=header, address=a))
 
     if not facts.auth_results:
         ev.append(
-            "no Authentication-Results header: the sender cannot be verified (save the full original "
-            "message, e.g. 'Show original' / 'Save as .eml', so the header is kept)"
+            _(
+                "no Authentication-Results header: the sender cannot be verified (save the full original "
+                "message, e.g. 'Show original' / 'Save as .eml', so the header is kept)"
+            )
         )
         return verdict
     top = parse_auth_results(facts.auth_results[0])
     if len(facts.auth_results) > 1:
+        n = len(facts.auth_results) - 1
         ev.append(
-            f"{len(facts.auth_results) - 1} lower Authentication-Results header(s) ignored: "
-            "anyone on the way, the sender included, can write those"
+            ngettext(
+                "{n} lower Authentication-Results header ignored: anyone on the way, the sender included, "
+                "can write those",
+                "{n} lower Authentication-Results headers ignored: anyone on the way, the sender included, "
+                "can write those",
+                n,
+            ).format(n=n)
         )
     if authserv_ids and top.authserv_id not in authserv_ids:
         ev.append(
-            f"the topmost Authentication-Results is from {top.authserv_id!r}, not your provider "
-            f"({', '.join(authserv_ids)}): not trusted"
+            _(
+                "the topmost Authentication-Results is from {server}, not your provider ({providers}): not trusted"
+            ).format(server=repr(top.authserv_id), providers=", ".join(authserv_ids))
         )
         return verdict
-    ev.append(
-        f"verdicts of {top.authserv_id or 'an unnamed server'} (topmost Authentication-Results): "
-        + ", ".join(f"{r.method}={r.result}" for r in top.results)
-    )
+    results = ", ".join(f"{r.method}={r.result}" for r in top.results)
+    if top.authserv_id:
+        ev.append(
+            _("verdicts of {server} (topmost Authentication-Results): {results}").format(
+                server=top.authserv_id, results=results
+            )
+        )
+    else:
+        ev.append(
+            _("verdicts of an unnamed server (topmost Authentication-Results): {results}").format(results=results)
+        )
     if not amazon_from:
         verdict.authenticated = False
         if domain:
-            ev.append(f"the From address {address} is not an Amazon address")
+            ev.append(_("the From address {address} is not an Amazon address").format(address=address))
         return verdict
     from_org = registrable(domain)
     for r in top.of("dmarc"):
         header_from = r.props.get("header.from", domain)
         if r.result == "pass" and registrable(header_from) == from_org:
             verdict.authenticated = True
-            ev.append(f"DMARC pass for {header_from}")
+            ev.append(_("DMARC pass for {domain}").format(domain=header_from))
             return verdict
     for r in top.of("dkim"):
         d = r.props.get("header.d") or r.props.get("header.i", "").rpartition("@")[2]
         if r.result == "pass" and d and registrable(d) == from_org:
             verdict.authenticated = True
-            ev.append(f"DKIM pass with d={d}, aligned with From")
+            ev.append(_("DKIM pass with d={domain}, aligned with From").format(domain=d))
             return verdict
     verdict.authenticated = False
     failed = [f"{r.method}={r.result}" for r in top.results if r.method in ("dmarc", "dkim") and r.result != "pass"]
-    ev.append("no DMARC pass and no aligned DKIM pass for " + from_org + (f" ({', '.join(failed)})" if failed else ""))
+    if failed:
+        ev.append(
+            _("no DMARC pass and no aligned DKIM pass for {domain} ({failed})").format(
+                domain=from_org, failed=", ".join(failed)
+            )
+        )
+    else:
+        ev.append(_("no DMARC pass and no aligned DKIM pass for {domain}").format(domain=from_org))
     return verdict

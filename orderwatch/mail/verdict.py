@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from orderwatch.allowlist import Allowlist
 from orderwatch.diff import order_advice, why_unexpected
+from orderwatch.i18n import N_, _, day, language, ngettext
 from orderwatch.mail.domains import registrable
 from orderwatch.mail.links import LinkVerdict
 from orderwatch.mail.read import MailFacts
@@ -26,8 +27,8 @@ Verdict = Literal["genuine", "phishing", "suspicious"]
 # addresses are no longer current).
 REPORT_TO = "reportascam@amazon.com"
 REPORT_FORM = {
-    "co.jp": "「不審な連絡について報告する」 (カスタマーサービス → Amazon.co.jpを装ったメールについて)",
-    "com": '"Report something suspicious" (Customer Service → Report a phishing or suspicious e-mail)',
+    "co.jp": N_("「不審な連絡について報告する」 (カスタマーサービス → Amazon.co.jpを装ったメールについて)"),
+    "com": N_('"Report something suspicious" (Customer Service → Report a phishing or suspicious e-mail)'),
 }
 
 
@@ -96,19 +97,23 @@ def find_message(
 def _message_center(
     facts: MailFacts, read: MessageCenterRead | None, market: Marketplace, offline: bool
 ) -> MessageCenterResult:
-    where = "the Message Center (メッセージセンター)"
     if read is None or read.entries is None:
         if read is not None:
-            reason = read.reason or f"{where} was not read"
+            reason = read.reason or _("the Message Center (メッセージセンター) was not read")
         elif not facts.order_ids:
-            reason = (
+            reason = _(
                 "the mail names no order number, so orderwatch did not open your account; look for it yourself "
-                f"in {where}: Amazon lists its mails about orders, shipping and the account there"
+                "in the Message Center (メッセージセンター): Amazon lists its mails about orders, shipping and the "
+                "account there"
             )
         elif offline:
-            reason = f"--offline: run without it to have orderwatch look for this mail in {where}"
+            # TRANSLATORS: shown after "Message Center: not checked:"
+            reason = _(
+                "--offline: run without it to have orderwatch look for this mail in the Message Center "
+                "(メッセージセンター)"
+            )
         else:
-            reason = f"{where} was not read"
+            reason = _("the Message Center (メッセージセンター) was not read")
         return MessageCenterResult(False, None, None, reason)
     sent = None
     if facts.date is not None:  # the site lists messages by its own day
@@ -178,71 +183,94 @@ def judge_mail(
     orders = [_order_result(lk, allowlist) for lk in lookups]
     offline = offline or skipped is not None
     if skipped is not None and message_center is None:
-        message_center = MessageCenterRead(None, f"the account lookup was skipped: {skipped}")
+        message_center = MessageCenterRead(None, _("the account lookup was skipped: {why}").format(why=skipped))
     mc = _message_center(facts, message_center, market, offline)
     off_amazon = [link for link in links if not link.is_amazon]
     reasons: list[str] = []
     if sender.impersonation:
-        reasons.append("the sender's name says Amazon but the address is not Amazon's")
+        reasons.append(_("the sender's name says Amazon but the address is not Amazon's"))
     if sender.claims_amazon and sender.authenticated is False and not sender.impersonation:
-        reasons.append("the mail claims to be from Amazon but fails authentication")
+        reasons.append(_("the mail claims to be from Amazon but fails authentication"))
     if off_amazon:
-        reasons.append(f"{len(off_amazon)} link(s) lead off Amazon")
+        n = len(off_amazon)
+        reasons.append(ngettext("{n} link leads off Amazon", "{n} links lead off Amazon", n).format(n=n))
     if reasons and sender.claims_amazon:
         verdict: Verdict = "phishing"
         missing = [o.order_id for o in orders if o.found is False]
         if missing:
-            reasons.append("its order number(s) do not exist in your account: " + ", ".join(missing))
+            reasons.append(
+                _("its order number(s) do not exist in your account: {orders}").format(orders=_join(missing))
+            )
     elif not sender.claims_amazon:
         verdict = "suspicious"
-        reasons.append("this mail does not claim to come from Amazon")
+        reasons.append(_("this mail does not claim to come from Amazon"))
     elif sender.authenticated is None:
         verdict = "suspicious"
-        reasons.append("the sender could not be verified (no trusted Authentication-Results header)")
+        reasons.append(_("the sender could not be verified (no trusted Authentication-Results header)"))
     elif offline and orders:
         verdict = "suspicious"
-        reasons.append(
-            "the sender is authenticated and every link goes to Amazon, but the order numbers "
-            f"were not looked up ({'the lookup was skipped: ' + skipped if skipped else '--offline'})"
-        )
+        if skipped:
+            reasons.append(
+                _(
+                    "the sender is authenticated and every link goes to Amazon, but the order numbers "
+                    "were not looked up (the lookup was skipped: {why})"
+                ).format(why=skipped)
+            )
+        else:
+            reasons.append(
+                _(
+                    "the sender is authenticated and every link goes to Amazon, but the order numbers "
+                    "were not looked up (--offline)"
+                )
+            )
     elif any(o.found is not True for o in orders):
         verdict = "suspicious"
         missing = [o.order_id for o in orders if o.found is False]
         if missing:
-            reasons.append("authenticated, but these orders are not in your account: " + ", ".join(missing))
+            reasons.append(
+                _("authenticated, but these orders are not in your account: {orders}").format(orders=_join(missing))
+            )
         else:
-            reasons.append("the order numbers could not be looked up")
+            reasons.append(_("the order numbers could not be looked up"))
     else:
         verdict = "genuine"
-        reasons.append(
-            "authenticated Amazon sender, links only to Amazon"
-            + (", every order number found in your account" if orders else "")
-        )
+        if orders:
+            reasons.append(
+                _("authenticated Amazon sender, links only to Amazon, every order number found in your account")
+            )
+        else:
+            reasons.append(_("authenticated Amazon sender, links only to Amazon"))
     # The Message Center (Amazon's own advice for a suspicious mail): the same message there is strong evidence
     # for genuine; an order mail that is not there is not called genuine. A phishing verdict stays phishing.
-    where = "your Message Center (メッセージセンター)"
     if mc.found is True:
         if verdict == "genuine":
-            reasons.append(f"the same message is in {where}")
+            reasons.append(_("the same message is in your Message Center (メッセージセンター)"))
         elif verdict == "phishing":
             reasons.append(
-                f"a message with the same subject is in {where}, but this copy fails the checks above "
-                "(a real mail's text with its sender or links changed looks like this)"
+                _(
+                    "a message with the same subject is in your Message Center (メッセージセンター), but this copy "
+                    "fails the checks above (a real mail's text with its sender or links changed looks like this)"
+                )
             )
         elif _clean_but_unverified(sender, off_amazon, orders):
             verdict = "genuine"
             reasons.append(
-                f"but the same message is in {where}, every link goes to Amazon and every order number "
-                "was found in your account"
+                _(
+                    "but the same message is in your Message Center (メッセージセンター), every link goes to "
+                    "Amazon and every order number was found in your account"
+                )
             )
     elif mc.found is False and facts.order_ids:
         if verdict == "genuine":
             verdict = "suspicious"
             reasons.append(
-                f"but the same message is not in {where}, where Amazon lists the mails it sends about orders"
+                _(
+                    "but the same message is not in your Message Center (メッセージセンター), where Amazon lists "
+                    "the mails it sends about orders"
+                )
             )
         else:
-            reasons.append(f"the same message is not in {where} either")
+            reasons.append(_("the same message is not in your Message Center (メッセージセンター) either"))
     result = MailVerdict(verdict, sender, links, orders, reasons, lookup_error=lookup_error, message_center=mc)
     # phishing advice names the Amazon the mail pretends to be; advice about orders, the account's own
     advice_market = (_claimed_market(facts) or market) if verdict == "phishing" else market
@@ -250,9 +278,11 @@ def judge_mail(
     result.advice = _advice(result, found, allowlist, advice_market, offline and skipped is None)
     if skipped is not None and orders:
         result.advice.append(
-            f"The order lookup was skipped ({skipped}). Sign in once with `orderwatch login --headed` (the session "
-            "is saved), then run verify-email again to have the order numbers and the Message Center checked; "
-            "`--offline` judges the mail without the lookup."
+            _(
+                "The order lookup was skipped ({why}). Sign in once with `orderwatch login --headed` (the session "
+                "is saved), then run verify-email again to have the order numbers and the Message Center checked; "
+                "`--offline` judges the mail without the lookup."
+            ).format(why=skipped)
         )
     return result
 
@@ -270,6 +300,11 @@ def _clean_but_unverified(sender: SenderVerdict, off_amazon: list[LinkVerdict], 
     )
 
 
+def _join(items: list[str]) -> str:
+    """Order numbers in a sentence: "a, b" / 「a、b」."""
+    return ("、" if language() == "ja" else ", ").join(items)
+
+
 def _claimed_market(facts: MailFacts) -> Marketplace | None:
     domain = registrable(facts.from_.domain) if facts.from_ else ""
     return MARKETPLACES.get({"amazon.co.jp": "co.jp", "amazon.jp": "co.jp", "amazon.com": "com"}.get(domain, ""))
@@ -280,109 +315,162 @@ def _order_result(lookup: OrderLookup, allowlist: Allowlist) -> OrderResult:
         return OrderResult(lookup.order_id, lookup.found, None)
     o = lookup.order
     reason = why_unexpected(o, allowlist)
-    titles = ", ".join(f"「{i.title}」" for i in o.items)
-    total = f", {o.total.display()}" if o.total else ""
-    detail = f"placed {o.order_date.isoformat()}: {titles}{total}" + (f" — {reason}" if reason else "")
+    titles = ("" if language() == "ja" else ", ").join(f"「{i.title}」" for i in o.items)
+    when = day(o.order_date)
+    if o.total:
+        detail = _("placed {date}: {titles}, {total}").format(date=when, titles=titles, total=o.total.display())
+    else:
+        detail = _("placed {date}: {titles}").format(date=when, titles=titles)
+    if reason:
+        detail = _("{detail} — {reason}").format(detail=detail, reason=reason)
     return OrderResult(o.order_id, True, reason is None, detail)
 
 
 def _advice(v: MailVerdict, found: list[Order], allowlist: Allowlist, market: Marketplace, offline: bool) -> list[str]:
     out: list[str] = []
     if v.verdict == "phishing":
-        out.append("Do not click its links, open its attachments or reply to it.")
-        form = REPORT_FORM.get(market.code, REPORT_FORM["com"])
+        out.append(_("Do not click its links, open its attachments or reply to it."))
+        form = _(REPORT_FORM.get(market.code, REPORT_FORM["com"]))
         out.append(
-            f"Report it: signed in (type {market.base_url} yourself), use {form}; or forward it to {REPORT_TO}. "
-            "Then delete it."
+            _(
+                "Report it: signed in (type {base_url} yourself), use {form}; or forward it to {report_to}. "
+                "Then delete it."
+            ).format(base_url=market.base_url, form=form, report_to=REPORT_TO)
         )
         out.append(
-            "If you already clicked or typed anything into a page it opened: sign in by typing "
-            f"{market.base_url} yourself, change your password, and check Login & Security and Your Orders."
+            _(
+                "If you already clicked or typed anything into a page it opened: sign in by typing "
+                "{base_url} yourself, change your password, and check Login & Security and Your Orders."
+            ).format(base_url=market.base_url)
         )
         return out
     unexpected = [o for o in found if why_unexpected(o, allowlist) is not None]
     if v.verdict == "genuine":
         if not unexpected:
-            out.append("This mail is genuine and about an order you expect. Nothing to do.")
+            out.append(_("This mail is genuine and about an order you expect. Nothing to do."))
         for o in unexpected:
-            out.append(f"{o.order_id} is real but not one you expect. " + order_advice(o, market))
+            out.append(
+                _("{order_id} is real but not one you expect. {advice}").format(
+                    order_id=o.order_id, advice=order_advice(o, market)
+                )
+            )
         if unexpected:
             out.append(
-                "Switch off 1-Click (「すべての1-Clickを無効化」 on the 1-Click settings page) so a stray "
-                "tap cannot buy again. Open the site by typing its address, not from the mail."
+                _(
+                    "Switch off 1-Click (「すべての1-Clickを無効化」 on the 1-Click settings page) so a stray "
+                    "tap cannot buy again. Open the site by typing its address, not from the mail."
+                )
             )
         return out
     if v.message_center.found is False and v.orders:
         out.append(
-            "Do not use its links: this message is not in your Message Center (メッセージセンター), where Amazon "
-            "lists the mails it sends about orders. Sign in by typing the address yourself and check Your Orders "
-            "(注文履歴)."
+            _(
+                "Do not use its links: this message is not in your Message Center (メッセージセンター), where "
+                "Amazon lists the mails it sends about orders. Sign in by typing the address yourself and check "
+                "Your Orders (注文履歴)."
+            )
         )
     else:
         out.append(
-            "Do not use its links. Sign in by typing the address yourself and look for the order in Your Orders "
-            "and for the message in the Message Center (メッセージセンター): Amazon's own messages appear there too."
+            _(
+                "Do not use its links. Sign in by typing the address yourself and look for the order in Your "
+                "Orders and for the message in the Message Center (メッセージセンター): Amazon's own messages "
+                "appear there too."
+            )
         )
     if offline and v.orders:
         out.append(
-            "Run without --offline to have orderwatch look the order numbers up in your account and the message "
-            "in its Message Center (メッセージセンター)."
+            _(
+                "Run without --offline to have orderwatch look the order numbers up in your account and the "
+                "message in its Message Center (メッセージセンター)."
+            )
         )
     if v.sender.authenticated is None:
         out.append(
-            "Your copy lacks the Authentication-Results header: save the full original message "
-            "('Show original' / 'Save as .eml') to let orderwatch check who sent it."
+            _(
+                "Your copy lacks the Authentication-Results header: save the full original message "
+                "('Show original' / 'Save as .eml') to let orderwatch check who sent it."
+            )
         )
     for o in unexpected:
-        out.append(f"{o.order_id} is in your account but not one you expect. " + order_advice(o, market))
+        out.append(
+            _("{order_id} is in your account but not one you expect. {advice}").format(
+                order_id=o.order_id, advice=order_advice(o, market)
+            )
+        )
     return out
 
 
 _VERDICT_LINE = {
-    "genuine": "GENUINE — a real mail from Amazon",
-    "phishing": "PHISHING — not from Amazon, whatever it says",
-    "suspicious": "SUSPICIOUS — cannot be confirmed as genuine",
+    "genuine": N_("GENUINE — a real mail from Amazon"),
+    "phishing": N_("PHISHING — not from Amazon, whatever it says"),
+    "suspicious": N_("SUSPICIOUS — cannot be confirmed as genuine"),
 }
+_AUTH = {True: N_("authenticated"), False: N_("NOT authenticated"), None: N_("unverified")}
+_FOUND = {True: N_("found in your account"), False: N_("NOT in your account"), None: N_("not looked up")}
 
 
 def render_terminal(v: MailVerdict, name: str) -> str:
     s = v.sender
-    auth = {True: "authenticated", False: "NOT authenticated", None: "unverified"}[s.authenticated]
-    lines = [f"orderwatch verify-email — {name}", f"Verdict: {_VERDICT_LINE[v.verdict]}"]
+    auth = _(_AUTH[s.authenticated])
+    lines = [
+        _("orderwatch verify-email — {name}").format(name=name),
+        _("Verdict: {verdict}").format(verdict=_(_VERDICT_LINE[v.verdict])),
+    ]
     lines += [f"  - {r}" for r in v.reasons]
-    lines += ["", f"Sender: {s.display_name!r} <{s.address}> — {auth}" if s.address else f"Sender: none — {auth}"]
+    if s.address:
+        sender = _("Sender: {name!r} <{address}> — {auth}").format(name=s.display_name, address=s.address, auth=auth)
+    else:
+        sender = _("Sender: none — {auth}").format(auth=auth)
+    lines += ["", sender]
     lines += [f"  {e}" for e in s.evidence]
-    lines += ["", f"Links: {len(v.links)}" + ("" if v.links else " (none)")]
+    lines += ["", _("Links: {n}").format(n=len(v.links)) if v.links else _("Links: 0 (none)")]
     for link in v.links:
         mark = "ok" if link.is_amazon and not link.reason else ("!!" if not link.is_amazon else " ~")
         lines.append(f"  [{mark}] {link.url}")
         if link.target != link.url:
-            lines.append(f"       leads to {link.target}")
+            lines.append("       " + _("leads to {target}").format(target=link.target))
         if link.reason:
             lines.append(f"       {link.reason}")
     if v.orders:
-        lines += ["", "Order numbers:"]
+        lines += ["", _("Order numbers:")]
         for o in v.orders:
-            found = {True: "found in your account", False: "NOT in your account", None: "not looked up"}[o.found]
-            expected = {True: ", expected", False: ", NOT expected", None: ""}[o.expected]
-            lines.append(f"  {o.order_id}: {found}{expected}" + (f" — {o.detail}" if o.detail else ""))
+            found = _(_FOUND[o.found])
+            if o.expected is True:
+                state = _("{found}, expected").format(found=found)
+            elif o.expected is False:
+                state = _("{found}, NOT expected").format(found=found)
+            else:
+                state = found
+            lines.append(f"  {o.order_id}: {state}" + (f" — {o.detail}" if o.detail else ""))
     lines += ["", _message_center_line(v)]
     if v.lookup_error:
         lines += [
             "",
-            f"The account lookup could not be completed ({v.lookup_error['reason']}): {v.lookup_error['message']}",
+            _("The account lookup could not be completed ({reason}): {message}").format(
+                reason=v.lookup_error["reason"], message=v.lookup_error["message"]
+            ),
         ]
-    lines += ["", "What to do:"] + [f"  - {a}" for a in v.advice]
+    lines += ["", _("What to do:")] + [f"  - {a}" for a in v.advice]
     return "\n".join(lines) + "\n"
 
 
 def _message_center_line(v: MailVerdict) -> str:
     mc = v.message_center
     if mc.entry is not None:
-        return f"Message Center: the same message is there ({mc.entry.sent.isoformat()}: {mc.entry.subject})"
+        return _("Message Center: the same message is there ({date}: {subject})").format(
+            date=day(mc.entry.sent), subject=mc.entry.subject
+        )
     if not mc.checked:
-        return f"Message Center: not checked: {mc.reason}"
+        return _("Message Center: not checked: {reason}").format(reason=mc.reason)
     if not v.orders:
-        return "Message Center: not there — not every mail appears there (sign-in codes never do)"
-    then = "another sign it is not from Amazon" if v.verdict == "phishing" else "treat this mail as suspicious"
-    return f"Message Center: not there — Amazon lists its order mails there (メッセージセンター); {then}"
+        return _("Message Center: not there — not every mail appears there (sign-in codes never do)")
+    if v.verdict == "phishing":
+        return _(
+            "Message Center: not there — Amazon lists its order mails there (メッセージセンター); another sign it "
+            "is not from Amazon"
+        )
+    return _(
+        "Message Center: not there — Amazon lists its order mails there (メッセージセンター); treat this mail as "
+        "suspicious"
+    )

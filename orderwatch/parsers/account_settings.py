@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from orderwatch.errors import PageChangedError
+from orderwatch.i18n import _
 from orderwatch.marketplace import MARKETPLACES
 from orderwatch.models import (
     ContentItem,
@@ -52,7 +53,7 @@ _JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 def _root(html: str, page: str) -> tuple[LexborHTMLParser, LexborNode]:
     tree = LexborHTMLParser(html)
     if tree.root is None or tree.body is None:
-        raise PageChangedError(page, "the document is empty")
+        raise PageChangedError(page, _("the document is empty"))
     return tree, tree.root
 
 
@@ -221,7 +222,7 @@ def parse_two_step(html: str, marketplace: str = "auto") -> TwoStepSettings:
     market = _market(tree, html, marketplace)
     on, off = first(root, S.TWO_STEP_ENABLED), first(root, S.TWO_STEP_DISABLED)
     if on is not None and off is not None:
-        raise PageChangedError(PAGE_TWO_STEP, "both the 'on' and the 'off' controls are on the page")
+        raise PageChangedError(PAGE_TWO_STEP, _("both the 'on' and the 'off' controls are on the page"))
     if on is None and off is None:
         raise PageChangedError(
             PAGE_TWO_STEP, "neither #ch-settings-otp-change-preferred (on) nor #sia-settings-enable-mfa"
@@ -251,7 +252,7 @@ def _method_near(control: LexborNode, others: list[LexborNode]) -> str | None:
     heading or a marker — never a block that also holds another method's control."""
     other_ids = {o.attributes.get("id") for o in others}
     node: LexborNode | None = control
-    for _ in range(8):
+    for _level in range(8):
         node = node.parent if node is not None else None
         if node is None or node.tag in ("body", "html"):
             return None

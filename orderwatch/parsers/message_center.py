@@ -14,6 +14,7 @@ import unicodedata
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from orderwatch.errors import PageChangedError
+from orderwatch.i18n import _
 from orderwatch.models import MessageEntry
 from orderwatch.parsers import selectors as S
 from orderwatch.parsers.order_history import ORDER_ID_RE
@@ -52,7 +53,9 @@ def parse_message_center(html: str, marketplace: str = "auto") -> tuple[MessageE
         raise PageChangedError(PAGE, f"{what} and no 「メッセージはありません」 / 'You have no messages'")
     entries = tuple(_entry(row, n) for n, row in enumerate(rows, 1))
     if declared is not None and len(entries) < declared:
-        raise PageChangedError(PAGE, f"the page says {declared} messages but lists {len(entries)}")
+        raise PageChangedError(
+            PAGE, _("the page says {declared} messages but lists {n}").format(declared=declared, n=len(entries))
+        )
     return entries
 
 

@@ -15,6 +15,7 @@ import re
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from orderwatch.errors import PageChangedError
+from orderwatch.i18n import _
 from orderwatch.models import Item, Money, Order, OrderHistoryPage
 from orderwatch.parsers import selectors as S
 from orderwatch.parsers.detect import detect_marketplace, dollar_currency
@@ -50,19 +51,26 @@ def parse_order_history(html: str, marketplace: str = "auto") -> OrderHistoryPag
     if not cards:
         if declared == 0 or (declared is None and any(t in node_text(root) for t in S.NO_ORDERS_TEXT)):
             return OrderHistoryPage(market, (), declared)
-        raise PageChangedError(PAGE, f"no order cards found (the page declares {declared} orders)")
+        raise PageChangedError(
+            PAGE, _("no order cards found (the page declares {declared} orders)").format(declared=declared)
+        )
     orders: dict[str, Order] = {}
     for index, card in enumerate(cards):
         order = _parse_card(card, index, dollar)
         orders.setdefault(order.order_id, order)
     if len(orders) > S.PAGE_SIZE:  # a page holds 10: more is a page made up by something else than the site
-        raise PageChangedError(PAGE, f"{len(orders)} order cards on one page, more than a page holds ({S.PAGE_SIZE})")
+        raise PageChangedError(
+            PAGE,
+            _("{n} order cards on one page, more than a page holds ({size})").format(n=len(orders), size=S.PAGE_SIZE),
+        )
     expected = _expected_cards(root, declared)
     if expected is not None and len(orders) < expected:
         raise PageChangedError(
             PAGE,
-            f"only {len(orders)} order cards found where the page's count promises {expected} "
-            f"(the page declares {declared} orders)",
+            _(
+                "only {n} order cards found where the page's count promises {expected} (the page declares "
+                "{declared} orders)"
+            ).format(n=len(orders), expected=expected, declared=declared),
         )
     next_link = first(root, S.NEXT_PAGE)
     next_url = (next_link.attributes.get("href") or None) if next_link is not None else None

@@ -24,6 +24,7 @@ from datetime import date
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from orderwatch.errors import PageChangedError
+from orderwatch.i18n import _
 from orderwatch.models import DigitalOrderSummary, Item, Money, Payment
 from orderwatch.parsers import selectors as S
 from orderwatch.parsers.detect import detect_marketplace, dollar_currency
@@ -53,7 +54,7 @@ def parse_order_summary(html: str, marketplace: str = "auto") -> DigitalOrderSum
     order id, date, items (or their header) or total is missing, or when the page's totals disagree.
     """
     if not html.strip():
-        raise PageChangedError(PAGE, "the document is empty")
+        raise PageChangedError(PAGE, _("the document is empty"))
     if "</html>" not in html[-4096:].lower():
         raise PageChangedError(PAGE, "the document is truncated or not HTML (no closing </html>)")
     tree = LexborHTMLParser(html)
@@ -61,7 +62,7 @@ def parse_order_summary(html: str, marketplace: str = "auto") -> DigitalOrderSum
     template = _template(root) if root is not None else None
     if root is None or template is None:
         if root is not None and first(root, (*S.NUM_ORDERS, "select#time-filter")) is not None:
-            raise PageChangedError(PAGE, "this is an order-history page, not a digital order's page")
+            raise PageChangedError(PAGE, _("this is an order-history page, not a digital order's page"))
         raise PageChangedError(
             PAGE,
             "summary container not found: the page is neither a digital order summary "
@@ -351,7 +352,9 @@ def _one_total(r: _Reading, template: str, order_id: str) -> Money:
     amounts = {money.amount for _, money, _ in r.totals}
     if len(amounts) > 1:
         said = ", ".join(f"{label} {money.amount}" for label, money, _ in r.totals)
-        raise PageChangedError(PAGE, f"total (the page's totals disagree: {said})", order_id=order_id)
+        raise PageChangedError(
+            PAGE, _("total (the page's totals disagree: {amounts})").format(amounts=said), order_id=order_id
+        )
     # The same amount everywhere; its currency is the one a total names ("US$14.99") over a bare "$".
     named = [money for _, money, explicit in r.totals if explicit]
     return named[0] if named else r.totals[0][1]
