@@ -7,8 +7,8 @@ import re
 # What may stay in Latin letters inside Japanese text: addresses, `commands`, file paths, codes
 # (snake_case, UPPER_CASE), order ids, e-mail addresses, config keys and options.
 _KEEP = [
-    re.compile(r"https?://\S+"),
     re.compile(r"`[^`]*`"),
+    re.compile(r"https?://[A-Za-z0-9\-._~:/?#\[\]@!$&*+,;=%]+"),  # ASCII: Japanese text may follow at once
     re.compile(r"[\w.+-]+@[\w.-]+"),  # e-mail addresses (masked ones too)
     re.compile(r"(?<![\w-])--?[a-z][\w-]*"),  # options
     re.compile(r"(?:~|\.{0,2})?/[\w./<>*-]+"),  # paths

@@ -176,9 +176,9 @@ EXPECTED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "one_click_disabled": (("1-Click", "無効"), ("「1-Click設定」", "one_click.expected")),
     "page_attempted_action": (("POST https://www.amazon.co.jp/cpe/x", "何も送信されていません"), ("実行フォルダー",)),
-    "page_attempted_action:secret": (("サインイン情報",), ("アカウントには何も起きていません",)),
+    "page_attempted_action:secret": (("ログイン情報",), ("アカウントには何も起きていません",)),
     "credentials_form_unexpected": (
-        ("サインイン情報", "停止"),
+        ("ログイン情報", "停止"),
         ("「注文履歴」", "「ログインとセキュリティ」", "`orderwatch login --headed`"),
     ),
     "email_changed": (

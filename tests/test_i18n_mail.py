@@ -92,7 +92,7 @@ def test_japanese_phishing_advice_follows_amazons_own_advice_with_the_sites_labe
     assert data["verdict"] == "phishing"
     advice = "\n".join(data["advice"])
     assert "リンクはクリックせず" in advice  # do not open its links
-    assert "https://www.amazon.co.jp をご自身で入力してサインイン" in advice  # type the address yourself
+    assert "https://www.amazon.co.jp をご自身で入力してログイン" in advice  # type the address yourself
     assert "「詐欺目的の連絡を見分ける」" in advice and "「不審な連絡について報告する」から報告します" in advice
     assert "アカウントをお持ちでない場合は、このメールを reportascam@amazon.com に転送してください" in advice
     assert "「ログインとセキュリティ」と「注文履歴」" in advice
@@ -135,7 +135,7 @@ def test_without_a_session_the_japanese_verdict_says_the_lookup_was_skipped_and_
     data = json.loads(out.stdout)
     assert data["verdict"] == "suspicious" and data["lookup_error"] is None
     assert any("照会を省略しました" in r and "保存されたセッション" in r for r in data["reasons"])
-    assert any("`orderwatch login --headed` で一度サインイン" in a and "`--offline`" in a for a in data["advice"])
+    assert any("`orderwatch login --headed` で一度ログイン" in a and "`--offline`" in a for a in data["advice"])
     assert english_left("\n".join(data["reasons"] + data["advice"]), names=names_in(data)) == []
 
 
