@@ -41,6 +41,7 @@ from orderwatch.errors import (
     PageChangedError,
     ReauthError,
     SiteUnreachableError,
+    page_name,
     reason_of,
 )
 from orderwatch.i18n import _, day, language
@@ -256,7 +257,7 @@ def _console(
     """Open a digital-console page (scripts off: it shows no list), then ask its data endpoint for the list
     as the page itself would, and parse the answer. Returns the parsed answer and the console page."""
     if page is None:
-        session.progress(f"{kind} {urlsplit(url).path}")
+        session.progress(f"{page_name(kind)} {urlsplit(url).path}")
         page = session.get(url)
     try:
         token = console_csrf_token(page.html)
@@ -389,7 +390,7 @@ def read_digital_summary(session: AccountSession, order_id: str) -> DigitalOrder
     """The summary of a digital order, by id, in whichever template the site shows (the legacy digital
     summary, or the unified order details it may redirect to); None when the site says the account has no
     such order. Raises PageChangedError when the page is unreadable or shows another order."""
-    session.progress(f"order-summary {order_id}")
+    session.progress(f"{page_name('order-summary')} {order_id}")
     cap = session.get(session.pages.order_summary_url(order_id))
     if is_order_not_found(cap.html):
         logger.info("{}: not in the account", order_id)

@@ -27,6 +27,7 @@ from orderwatch.errors import (
     ReauthError,
     SignInFailedError,
     SiteUnreachableError,
+    page_name,
 )
 from orderwatch.i18n import _, language, moment
 from orderwatch.marketplace import Marketplace
@@ -295,7 +296,7 @@ class AccountSession:
     def read(self, kind: str, url: str, parse: Callable[[str, str], T], *, screenshot: bool = True) -> T:
         """Open ``url`` and parse it; a PageChangedError gets a snapshot of the page."""
         parts = urlsplit(url)
-        self.progress(f"{kind} {parts.path}" + (f"?{parts.query}" if parts.query else ""))
+        self.progress(f"{page_name(kind)} {parts.path}" + (f"?{parts.query}" if parts.query else ""))
         return self.parse(kind, self.get(url), parse, screenshot=screenshot)
 
     def parse(

@@ -106,10 +106,13 @@ def load_allowlist(path: Path) -> Allowlist:
         raw = path.read_bytes()
         text = raw.decode("utf-8-sig")  # a BOM (Windows editors) is fine
     except FileNotFoundError:
+        from orderwatch.config import config_dir
+
         raise UsageError(
-            _("{path}: allowlist file not found (`orderwatch init` creates a template; or pass --allowlist)").format(
-                path=path
-            ),
+            _(
+                "{path}: allowlist file not found — `orderwatch init` writes a template to {default}; or point "
+                "allowlist in config.toml (or --allowlist) at your file"
+            ).format(path=path, default=config_dir() / "allowlist.toml"),
             file=str(path),
         ) from None
     except UnicodeDecodeError:

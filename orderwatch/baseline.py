@@ -27,7 +27,7 @@ from typing import Any
 
 from orderwatch.config import write_private
 from orderwatch.errors import UsageError
-from orderwatch.i18n import N_, _, day
+from orderwatch.i18n import N_, _, day, language
 from orderwatch.models import (
     ContentItem,
     Device,
@@ -340,9 +340,40 @@ def method_kind(kind: str) -> str:
     return _(_METHOD_KINDS[kind]) if kind in _METHOD_KINDS else kind.replace("_", " ")
 
 
+# The console's deviceFamily codes (account-pages.md: KINDLE, FIRE_TABLET, phone apps …); English shows the code.
+_FAMILIES = {
+    "KINDLE": N_("KINDLE"),
+    "FIRE_TABLET": N_("FIRE_TABLET"),
+    "FIRE_TV": N_("FIRE_TV"),
+    "IOS_APP": N_("IOS_APP"),
+    "ANDROID_APP": N_("ANDROID_APP"),
+}
+
+
+def section_label(name: str) -> str:
+    """A section as a command names it: the code in English (``devices``, as typed after ``baseline accept``),
+    the page's name with the code in Japanese (「端末（devices）」)."""
+    return name if language() == "en" else f"{section_title(name, short=True)}（{name}）"
+
+
+def device_family(family: str) -> str:
+    """A device's family as the reader reads it ("ANDROID_APP" / 「Androidのアプリ」); unknown codes as they are."""
+    return _(_FAMILIES[family]) if family in _FAMILIES else family
+
+
 def how_acquired(how: str) -> str:
     """How a Kindle title came ("purchase", "free", …) as the reader reads it."""
     return _(_HOW[how]) if how in _HOW else how
+
+
+def _method_line(label: str, kind: str, preferred: bool) -> str:
+    """``method: 認証アプリ (authenticator app) — preferred``; the kind left out where the label says it already
+    (a Japanese reader would otherwise read 「認証アプリ（認証アプリ）」)."""
+    if kind.casefold() in label.casefold():
+        return (_("method: {label} — preferred") if preferred else _("method: {label}")).format(label=label)
+    return (_("method: {label} ({kind}) — preferred") if preferred else _("method: {label} ({kind})")).format(
+        label=label, kind=kind
+    )
 
 
 def none_line(name: str, *, window: bool = False) -> str:
@@ -363,20 +394,17 @@ def section_lines(name: str, value: Any, *, window: bool = False) -> list[str]:
             _(_TWO_STEP_LINE[value.two_step]),
         ]
     if name == "two_step":
-        methods = [
-            (_("method: {label} ({kind}) — preferred") if m.preferred else _("method: {label} ({kind})")).format(
-                label=m.label, kind=method_kind(m.kind)
-            )
-            for m in value.methods
-        ]
+        methods = [_method_line(m.label, method_kind(m.kind), m.preferred) for m in value.methods]
         return [_(_TWO_STEP_LINE[value.enabled]), *methods]
     if name == "subscriptions":
         lines = [_subscription_line(s) for s in value]
     elif name == "devices":
         lines = [
-            _("{name} ({family}, registered {date})").format(name=d.name, family=d.family, date=day(d.registered))
+            _("{name} ({family}, registered {date})").format(
+                name=d.name, family=device_family(d.family), date=day(d.registered)
+            )
             if d.registered
-            else _("{name} ({family})").format(name=d.name, family=d.family)
+            else _("{name} ({family})").format(name=d.name, family=device_family(d.family))
             for d in value
         ]
     else:

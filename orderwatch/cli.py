@@ -445,9 +445,10 @@ def account_target(
         missing = [name for name, value in needed if not value]
         if missing:
             raise UsageError(
-                _("no saved session and {names} not set (environment or .env; see .env.example)").format(
-                    names=", ".join(missing)
-                ),
+                _(
+                    "no saved session and {names} not set (environment or .env; see .env.example): set them, "
+                    "run `orderwatch init --keyring`, or sign in once by hand with `orderwatch login --headed`"
+                ).format(names=_(", ").join(missing)),
                 missing_credentials=missing,
             )
     pause = 0.0 if loopback else REAL_SITE_PAUSE_S

@@ -13,11 +13,9 @@ from typing import Any, NoReturn
 import click
 
 from orderwatch.cli import account_target, demo_target, main, run_options
-from orderwatch.errors import OrderwatchError, UsageError
+from orderwatch.errors import OrderwatchError, UsageError, reason_words
 from orderwatch.i18n import N_, _, ngettext
 from orderwatch.runner import with_browser
-
-TEMPLATES = Path(__file__).parent / "templates"
 
 
 @main.command()
@@ -41,7 +39,7 @@ def init(use_keyring: bool) -> None:
         if path.exists():
             click.echo(_("kept     {path} (already there)").format(path=path))
         else:
-            write_private(path, (TEMPLATES / name).read_text(encoding="utf-8"))
+            write_private(path, template(name))
             click.echo(_("created  {path}").format(path=path))
     if use_keyring:
         email = click.prompt(_("Amazon e-mail"))
@@ -63,6 +61,17 @@ def init(use_keyring: bool) -> None:
             "  5. Every night: `orderwatch schedule --print systemd` (or cron)."
         ).format(allowlist=folder / "allowlist.toml")
     )
+
+
+def template(name: str) -> str:
+    """A file ``init`` writes, with its comments in the language in force (English where none is written)."""
+    from importlib import resources
+
+    from orderwatch.i18n import language
+
+    folder = resources.files("orderwatch").joinpath("templates")
+    localized = folder.joinpath(language(), name)
+    return (localized if localized.is_file() else folder.joinpath(name)).read_text(encoding="utf-8")
 
 
 def _check_totp(secret: str) -> str:
@@ -122,7 +131,7 @@ def _moment(text: str) -> str:
 
 def _run_status(status: str, reason: str | None = None) -> str:
     word = _(RUN_STATUS[status]) if status in RUN_STATUS else status
-    return word if not reason else _("{status} ({reason})").format(status=word, reason=reason)
+    return word if not reason else _("{status} ({reason})").format(status=word, reason=reason_words(reason))
 
 
 def _orders(n: int) -> str:
@@ -333,7 +342,7 @@ def _doctor_last_run(data_dir: Path) -> tuple[bool, str, str]:
             why = _("{run} — could not complete ({reason}); see {path}")
         else:
             why = _("{run} — could not complete ({reason}) (it ended before writing a report)")
-        return False, "last run", why.format(run=text, reason=r.error_reason, path=r.report_path)
+        return False, "last run", why.format(run=text, reason=reason_words(r.error_reason or ""), path=r.report_path)
     return True, "last run", text
 
 
@@ -539,7 +548,7 @@ def baseline_accept(
     from a report (device_added, trial_started, two_step_method_added, ...), which accepts its section.
     A subscription or device your allowlist does not list stays a finding: list it there instead.
     """
-    from orderwatch.baseline import FINDING_SECTION, SECTIONS, changes, render
+    from orderwatch.baseline import FINDING_SECTION, SECTIONS, changes, render, section_label
 
     if accept_all and kinds:
         raise UsageError(_("give either what to accept (KIND ...) or --all, not both"))
@@ -575,11 +584,15 @@ def baseline_accept(
                     "{section}: never read yet — nothing to accept (the next settings read starts its baseline)"
                     " — for the demo account add --demo"
                 )
-            click.echo(never.format(section=name))
+            click.echo(never.format(section=section_label(name)))
     pending = [name for name in readable if any(changes(base, name))]
     for name in readable:
         if name not in pending:
-            click.echo(_("{section}: the latest read is the baseline already — nothing to accept").format(section=name))
+            click.echo(
+                _("{section}: the latest read is the baseline already — nothing to accept").format(
+                    section=section_label(name)
+                )
+            )
     if not pending:
         return
     click.echo(render(base, tuple(pending)), nl=False)
@@ -591,7 +604,11 @@ def baseline_accept(
             return
     done = base.accept(pending, datetime.now().astimezone())
     base.save()
-    click.echo(_("accepted: {sections} — the next report compares with these.").format(sections=", ".join(done)))
+    click.echo(
+        _("accepted: {sections} — the next report compares with these.").format(
+            sections=_(", ").join(section_label(n) for n in done)
+        )
+    )
 
 
 @main.command()

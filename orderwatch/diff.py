@@ -11,7 +11,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from orderwatch.allowlist import Allowlist
-from orderwatch.baseline import LoginState, SettingsRead, how_acquired, method_kind
+from orderwatch.baseline import LoginState, SettingsRead, device_family, how_acquired, method_kind
 from orderwatch.i18n import _, day, ngettext
 from orderwatch.marketplace import Marketplace
 from orderwatch.models import (
@@ -648,7 +648,10 @@ def _device_findings(
                 severity="medium",
                 subject=f"device:{dev.name}",
                 message=message.format(
-                    name=dev.name, family=dev.family, registered=registered, when=_when(read, "devices", today)
+                    name=dev.name,
+                    family=device_family(dev.family),
+                    registered=registered,
+                    when=_when(read, "devices", today),
                 ),
                 advice=_(
                     "A registered device can buy Kindle books with one tap. If you do not know it: open {url} "

@@ -47,6 +47,49 @@ def page_name(page: str) -> str:
     return _(PAGE_NAMES[page])
 
 
+# Why a run stopped, as history and doctor name it: the code in English (as report.json has it), words in Japanese.
+REASON_WORDS = {
+    "interrupted": N_("interrupted"),
+    "usage_error": N_("usage_error"),
+    "site_unreachable": N_("site_unreachable"),
+    "page_changed": N_("page_changed"),
+    "guard_blocked": N_("guard_blocked"),
+    "browser_error": N_("browser_error"),
+    "not_reached": N_("not_reached"),
+    "over_limit": N_("over_limit"),
+    "page_too_large": N_("page_too_large"),
+    "history_too_long": N_("history_too_long"),
+    "reauth_skipped": N_("reauth_skipped"),
+    "reauth_again": N_("reauth_again"),
+    "reauth_needed": N_("reauth_needed"),
+    "sign_in_cooldown": N_("sign_in_cooldown"),
+    "already_running": N_("already_running"),
+    "incomplete": N_("incomplete"),
+    "captcha": N_("captcha"),
+    "bot_challenge": N_("bot_challenge"),
+    "approval_prompt": N_("approval_prompt"),
+    "code_by_sms_or_email": N_("code_by_sms_or_email"),
+    "device_select": N_("device_select"),
+    "wrong_totp_code": N_("wrong_totp_code"),
+    "wrong_password": N_("wrong_password"),
+    "unknown_email": N_("unknown_email"),
+    "password_reset_required": N_("password_reset_required"),
+    "account_locked_or_on_hold": N_("account_locked_or_on_hold"),
+    "account_action_required": N_("account_action_required"),
+    "extra_verification": N_("extra_verification"),
+    "account_select": N_("account_select"),
+    "interstitial": N_("interstitial"),
+    "site_error": N_("site_error"),
+    "signed_out": N_("signed_out"),
+    "unknown": N_("unknown"),
+}
+
+
+def reason_words(reason: str) -> str:
+    """A stop reason for the reader: the code itself in English, words otherwise (unknown codes as they are)."""
+    return _(REASON_WORDS[reason]) if reason in REASON_WORDS else reason
+
+
 class OrderwatchError(Exception):
     """Root of orderwatch's errors. ``meta`` holds context for logs and the report."""
 

@@ -287,7 +287,15 @@ def count(n: int, noun: str) -> str:
 
 
 def linkify(text: str) -> Markup:
-    """Text for the HTML report, escaped, with every http(s) address made a link (it wraps on a phone)."""
+    """Text for the HTML report, escaped: every http(s) address made a link (it wraps on a phone), every
+    `command` set as code."""
+    parts = re.split(r"`([^`\n]+)`", text)
+    return Markup("").join(
+        Markup("<code>{}</code>").format(part) if i % 2 else _links(part) for i, part in enumerate(parts)
+    )
+
+
+def _links(text: str) -> Markup:
     out, last = [], 0
     for m in _URL.finditer(text):
         url = m.group(0).rstrip(".,;:)」")
@@ -296,6 +304,11 @@ def linkify(text: str) -> Markup:
         last = m.start() + len(url)
     out.append(escape(text[last:]))
     return Markup("").join(out)
+
+
+def sentence(message: str, **parts: Markup) -> Markup:
+    """A translated sentence for the HTML report with marked-up ``parts`` (``<strong>ON</strong>``) put in."""
+    return Markup(escape(message)).format(**parts)
 
 
 _URL = re.compile(r"https?://[A-Za-z0-9\-._~:/?#\[\]@!$&*+,;=%]+")  # ASCII only: Japanese text may follow
@@ -560,6 +573,8 @@ def render_html(report: Report, images: dict[Path, bytes]) -> str:
         severity=severity,
         order_total=order_total,
         page_name=page_name,
+        sentence=sentence,
+        strong=lambda text: Markup("<strong>{}</strong>").format(text),
         lang=language(),
         session=_(SESSION_WORDS[report.signed_in]),
     )

@@ -206,7 +206,12 @@ def test_the_demo_under_a_japanese_locale_prints_and_writes_its_whole_report_in_
     page = browser.new_page()
     page.goto(Path("r.html").resolve().as_uri())
     assert page.locator("#status").inner_text().startswith("確認が必要なことがあります")
-    assert english_left(page.locator("main").inner_text(), names=names) == []
+    shown = page.evaluate(  # what a person reads, commands marked as the code they are
+        """() => { const m = document.querySelector("main").cloneNode(true);
+             m.querySelectorAll("code").forEach(c => c.replaceWith("`" + c.textContent + "`"));
+             return m.textContent; }"""
+    )
+    assert english_left(shown, names=names) == []
     assert "想定外の注文" in page.locator(".finding").first.inner_text()
     # Japanese glyphs render: two different words drawn in the report's own font are different pictures
     # (where no font has the glyphs, both are rows of the same empty box)
@@ -217,6 +222,15 @@ def test_the_demo_under_a_japanese_locale_prints_and_writes_its_whole_report_in_
     )
     a, b, box = (page.locator(f"#glyph-{x}").screenshot() for x in "abc")
     assert a != b and a != box and b != box
+    # on a phone: commands set as code, not backticks; each order a card whose titles use the full width
+    assert "`" not in page.locator("#findings").inner_text()
+    assert page.locator(".finding code", has_text="orderwatch ack D01-2046175-3391842").count() == 1
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    title = page.locator("#orders tr.flagged td[data-label]").nth(2)
+    box = title.bounding_box()
+    assert box is not None and box["width"] > 300 and box["height"] < 80, box
+    assert title.inner_text().startswith("霧の館の密室")
 
 
 @pytest.mark.browser
@@ -292,3 +306,41 @@ def _account_names() -> list[str]:
     names += [s.name for s in account.subscriptions] + [d.name for d in account.devices]
     names += [c.title for c in account.content]
     return names
+
+
+def test_the_build_compiles_the_catalog_into_the_package_it_installs(tmp_path: Path) -> None:
+    """What a wheel carries: setup.py's build step writes orderwatch.mo next to the .po, read without Babel."""
+    import gettext
+
+    out = subprocess.run(
+        [sys.executable, "setup.py", "-q", "build_py", "-d", str(tmp_path / "build")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    mo = tmp_path / "build" / "orderwatch" / "locale" / "ja" / "LC_MESSAGES" / "orderwatch.mo"
+    with mo.open("rb") as fh:
+        ja = gettext.GNUTranslations(fh)
+    assert ja.gettext("Something needs your attention") == "確認が必要なことがあります"
+    assert (tmp_path / "build" / "orderwatch" / "templates" / "report.html").is_file()
+    assert (tmp_path / "build" / "orderwatch" / "mail" / "verdict.py").is_file()  # every package is listed
+
+
+@pytest.mark.parametrize("name", ["config.toml", "allowlist.toml"])
+def test_init_writes_its_files_with_japanese_comments_and_the_same_settings(tmp_path: Path, name: str) -> None:
+    import tomllib
+
+    result = CliRunner().invoke(main, ["--lang", "ja", "init"])
+    assert result.exit_code == 0, result.output
+    written = (tmp_path / "xdg" / "config" / "orderwatch" / name).read_text(encoding="utf-8")
+    comments = "\n".join(line.partition("#")[2] for line in written.splitlines() if "#" in line)
+    assert re.search(r"[ぁ-んァ-ン一-龯]", comments)  # commented in Japanese
+    assert english_left(comments) == []
+    english = (ROOT / "orderwatch" / "templates" / name).read_text(encoding="utf-8")
+    assert tomllib.loads(written) == tomllib.loads(english)  # the same settings, only the comments differ
+    commented_keys = [re.match(r"#\s*(\w+) =", line) for line in written.splitlines()]
+    english_keys = [re.match(r"#\s*(\w+) =", line) for line in english.splitlines()]
+    assert [m.group(1) for m in commented_keys if m] == [m.group(1) for m in english_keys if m]

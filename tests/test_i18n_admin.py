@@ -111,7 +111,7 @@ def test_doctor_in_japanese_tells_the_last_run_in_japanese_dates_and_counts() ->
     out = ow("doctor", "--no-launch")
     last = next(line for line in out.output.splitlines() if "前回の実行" in line)
     assert "2026年11月28日（土）" in last and "未完了" in last and "1件の注文" in last and "0件の指摘" in last
-    assert "captcha" in last and english_left(last.replace("captcha", "")) == []
+    assert "画像認証" in last and english_left(last) == []
 
 
 def test_doctor_json_keeps_the_english_check_names() -> None:
@@ -133,7 +133,7 @@ def test_history_in_japanese_has_japanese_headings_outcomes_and_counts() -> None
     out = ow("history")
     header, *rows = out.output.splitlines()
     assert header.split() == ["開始", "結果", "注文", "指摘", "レポート"]
-    assert "未完了（captcha）" in rows[0] and "要確認" in rows[1] and "1件の指摘" in rows[1]
+    assert "未完了（画像認証）" in rows[0] and "要確認" in rows[1] and "1件の指摘" in rows[1]
     assert "2026年11月28日（土）" in rows[0]
     assert english_left(out.output.replace("captcha", "")) == []
 

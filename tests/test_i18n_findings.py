@@ -212,7 +212,7 @@ EXPECTED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("「会員登録をキャンセル」", "`orderwatch baseline accept subscriptions`"),
     ),
     "device_added": (
-        ("端末", "「知らないAndroid」", "ANDROID_APP", "登録日 2026年11月26日（木）"),
+        ("端末", "「知らないAndroid」", "Androidのアプリ", "登録日 2026年11月26日（木）"),
         ("「コンテンツと端末の管理」", "「端末」", "「登録の解除」", "「すべてのデバイスからサインアウト」",
          "/hz/mycd/digital-console/alldevices"),
     ),
@@ -327,14 +327,14 @@ def test_the_section_lines_read_in_japanese(tmp_path: Path) -> None:
     assert login == ["Eメール：t***@example.com", "携帯電話番号：未登録", "パスキー：1個", "2段階認証：有効"]
     assert two_step == [
         "2段階認証：有効",
-        "認証方法：認証アプリ（認証アプリ、優先）",
-        "認証方法：末尾が78の電話番号（電話番号）",
+        "認証方法：認証アプリ（優先）",
+        "認証方法：末尾が78の電話番号",
     ]
     assert subs == [
         "Amazon Music Unlimited：無料体験中、次回のお支払い日 2026年12月25日（金）、お支払い金額 ￥1,080",
         "Amazonプライム：会員登録中、次回のお支払い日 2026年12月18日（金）、お支払い金額 ￥600",
     ]
-    assert devices == ["知らないAndroid（ANDROID_APP、登録日 2026年11月26日（木））"]
+    assert devices == ["知らないAndroid（Androidのアプリ、登録日 2026年11月26日（木））"]
     assert content == ["知らない本（B0STRAY001、取得日 2026年11月26日（木）、購入）"]
     assert (empty, window, unread) == (
         ["（なし）"],
@@ -367,7 +367,7 @@ def test_baseline_show_reads_in_japanese_and_still_tells_what_changed(tmp_path: 
         "最後の読み取り：2026年11月29日（日）",
         "変更なし",
         "+ Amazon Music Unlimited：無料体験中",
-        "+ 知らないAndroid（ANDROID_APP、登録日 2026年11月26日（木））",
+        "+ 知らないAndroid（Androidのアプリ、登録日 2026年11月26日（木））",
         "+ 知らない本（B0STRAY001",
     ):
         assert words in text, words
@@ -440,7 +440,7 @@ def test_a_missing_or_shift_jis_allowlist_is_explained_in_japanese(tmp_path: Pat
 
     with use_language("ja"), pytest.raises(UsageError) as missing:
         load_allowlist(tmp_path / "nope.toml")
-    assert "見つかりません" in missing.value.message and "`orderwatch init`" in missing.value.message
+    assert "ありません" in missing.value.message and "`orderwatch init`" in missing.value.message
     sjis = tmp_path / "sjis.toml"
     sjis.write_bytes('[[allow]]\ntitle = "コーヒー"\n'.encode("shift_jis"))
     with use_language("ja"), pytest.raises(UsageError) as wrong:

@@ -185,7 +185,7 @@ def test_a_genuine_mail_about_an_unexpected_order_tells_in_japanese_to_switch_of
         v = _judge(MessageCenterRead((KINDLE_ENTRY,)))
     assert v.verdict == "genuine" and v.exit_code == 1
     assert v.advice[0].startswith("D01-2046175-3391842 は実在する注文ですが、想定外の注文です。")
-    assert "「1-Click設定」のページで「すべての1-Clickを無効化」を押して" in v.advice[-1]
+    assert len(v.advice) == 1 and v.advice[0].count("「すべての1-Clickを無効化」") == 1
     assert english_left(v.advice[-1]) == []
 
 

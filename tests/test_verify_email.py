@@ -143,6 +143,25 @@ def test_demo_phishing_mail_with_an_order_the_account_does_not_have() -> None:
 
 
 @pytest.mark.browser
+def test_a_forged_mail_naming_a_real_unexpected_order_says_both_do_not_click_and_what_to_do_about_the_order() -> None:
+    out = run(str(MAILS / "forged-lower-ar.eml"), "--demo", "--json")
+    assert out.returncode == 1, out.stderr
+    data = as_json(out)
+    assert data["verdict"] == "phishing"
+    assert data["orders"][0]["found"] is True and data["orders"][0]["expected"] is False
+    first, second = data["advice"][:2]
+    assert first.startswith("Do not click its links")
+    assert second.startswith("Whatever this mail is, D01-2046175-3391842 is a real order") and "refund" in second
+
+
+@pytest.mark.browser
+def test_the_1_click_advice_is_given_once_for_a_genuine_mail_about_an_unexpected_kindle_order() -> None:
+    out = run(str(MAILS / "genuine-digital-ja.eml"), "--demo", "--json")
+    advice = " ".join(as_json(out)["advice"])
+    assert advice.count("すべての1-Clickを無効化") == 1
+
+
+@pytest.mark.browser
 def test_demo_genuine_mail_about_an_expected_order_exits_0() -> None:
     # The tissue order is three days old in the demo account; the mail is dated accordingly.
     raw = (MAILS / "genuine-physical-ja-sjis.eml").read_bytes()

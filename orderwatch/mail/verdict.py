@@ -328,8 +328,15 @@ def _order_result(lookup: OrderLookup, allowlist: Allowlist) -> OrderResult:
 
 def _advice(v: MailVerdict, found: list[Order], allowlist: Allowlist, market: Marketplace, offline: bool) -> list[str]:
     out: list[str] = []
+    unexpected = [o for o in found if why_unexpected(o, allowlist) is not None]
     if v.verdict == "phishing":
         out.append(_("Do not click its links, open its attachments or reply to it."))
+        for o in unexpected:  # the mail lies, but the order it names is in the account: that needs doing too
+            out.append(
+                _(
+                    "Whatever this mail is, {order_id} is a real order in your account that you do not expect. {advice}"
+                ).format(order_id=o.order_id, advice=order_advice(o, market))
+            )
         form = _(REPORT_FORM.get(market.code, REPORT_FORM["com"]))
         out.append(
             _(
@@ -344,7 +351,6 @@ def _advice(v: MailVerdict, found: list[Order], allowlist: Allowlist, market: Ma
             ).format(base_url=market.base_url)
         )
         return out
-    unexpected = [o for o in found if why_unexpected(o, allowlist) is not None]
     if v.verdict == "genuine":
         if not unexpected:
             out.append(_("This mail is genuine and about an order you expect. Nothing to do."))
@@ -354,7 +360,7 @@ def _advice(v: MailVerdict, found: list[Order], allowlist: Allowlist, market: Ma
                     order_id=o.order_id, advice=order_advice(o, market)
                 )
             )
-        if unexpected:
+        if any(not o.is_digital for o in unexpected):  # the digital order's advice says it already
             out.append(
                 _(
                     "Switch off 1-Click (「すべての1-Clickを無効化」 on the 1-Click settings page) so a stray "
