@@ -184,7 +184,7 @@ def test_the_demo_under_a_japanese_locale_prints_and_writes_its_whole_report_in_
     names = tuple(_account_names())
     terminal = out.stdout
     assert "確認が必要なことがあります。" in terminal
-    assert "【重大】想定外の注文（unexpected_order）: D01-2046175-3391842" in terminal
+    assert "【重大】想定外の注文（unexpected_order）：D01-2046175-3391842" in terminal
     assert "「すべての1-Clickを無効化」" in terminal and "「返品をリクエスト」" in terminal
     assert re.search(r"2026年\d+月\d+日（.）", terminal)
     assert english_left(terminal, names=names) == []
@@ -291,7 +291,7 @@ def test_a_notification_of_a_japanese_users_check_is_in_japanese(tmp_path: Path)
     [body] = bodies
     notice = json.loads(body)
     assert re.fullmatch(r"orderwatch: amazon\.co\.jp で確認が必要なことが\d+件あります", notice["title"])
-    assert "【重大】想定外の注文" in notice["message"] and "対処:" in notice["message"]
+    assert "【重大】想定外の注文" in notice["message"] and "対処：" in notice["message"]
     assert english_left(notice["title"] + notice["message"], names=tuple(_account_names())) == []
     assert os.environ.get("ORDERWATCH_LANG") == "en"  # the test process itself stayed English
 

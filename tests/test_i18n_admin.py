@@ -4,7 +4,10 @@ with --lang en."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -52,6 +55,27 @@ def ow(*args: str, lang: str = "ja", input: str | None = None) -> Result:
     return CliRunner().invoke(main, ["--lang", lang, *args], input=input)
 
 
+class _Process:
+    def __init__(self, out: subprocess.CompletedProcess[str]) -> None:
+        self.exit_code = out.returncode
+        self.output = out.stdout + out.stderr
+
+
+def ow_process(*args: str, lang: str = "ja") -> _Process:
+    """doctor in its own process: it asks Playwright where its browser is, which the sync API refuses to do
+    inside pytest-playwright's running event loop."""
+    env = {k: v for k, v in os.environ.items() if k != "ORDERWATCH_LANG"}
+    out = subprocess.run(
+        [sys.executable, "-m", "orderwatch", "--lang", lang, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    return _Process(out)
+
+
 def _config(text: str) -> None:
     folder = config_dir()
     folder.mkdir(parents=True, exist_ok=True)
@@ -95,7 +119,7 @@ def test_init_in_english_is_unchanged() -> None:
 
 def test_doctor_in_japanese_names_each_check_and_what_to_fix() -> None:
     ow("init")
-    out = ow("doctor", "--no-launch")
+    out = ow_process("doctor", "--no-launch")
     assert out.exit_code == 1
     lines = out.output.splitlines()
     assert any(line.startswith("要対応 認証情報") and "`orderwatch init --keyring`" in line for line in lines)
@@ -108,19 +132,19 @@ def test_doctor_in_japanese_names_each_check_and_what_to_fix() -> None:
 
 def test_doctor_in_japanese_tells_the_last_run_in_japanese_dates_and_counts() -> None:
     _a_run(error="captcha")
-    out = ow("doctor", "--no-launch")
+    out = ow_process("doctor", "--no-launch")
     last = next(line for line in out.output.splitlines() if "前回の実行" in line)
     assert "2026年11月28日（土）" in last and "未完了" in last and "1件の注文" in last and "0件の指摘" in last
     assert "画像認証" in last and english_left(last) == []
 
 
 def test_doctor_json_keeps_the_english_check_names() -> None:
-    out = ow("doctor", "--no-launch", "--json")
+    out = ow_process("doctor", "--no-launch", "--json")
     assert '"check": "credentials"' in out.output and '"status": "fix"' in out.output
 
 
 def test_doctor_in_english_is_unchanged() -> None:
-    out = ow("doctor", "--no-launch", lang="en")
+    out = ow_process("doctor", "--no-launch", lang="en")
     assert "FIX  credentials  missing: e-mail, password, TOTP secret — set ORDERWATCH_* in .env" in out.output
     assert "FIX  session      none saved: sign in once with `orderwatch login --headed`" in out.output
     assert "OK   last run     none yet" in out.output
