@@ -89,6 +89,18 @@ def test_fuzzy_translations_are_not_used() -> None:
     assert ja.gettext("All as expected") == "All as expected"
 
 
+def test_the_english_finder_sees_a_sentence_and_not_what_may_stay_in_latin_letters() -> None:
+    assert english_left("確認が必要です。Something needs your attention.") == ["Something needs your attention"]
+    kept = (
+        "対処：https://www.amazon.co.jp/your-orders/orders（D01-2046175-3391842）を開き、`orderwatch ack D01-1-2` "
+        "を実行。config.toml の window_days、ORDERWATCH_TOTP_SECRET、--force-sign-in、[[allow]]、d***@example.com"
+    )
+    assert english_left(kept) == []
+    assert english_left("「Amazon Music Unlimited」の無料体験", names=("Amazon Music Unlimited",)) == []
+    assert english_left("「Report something suspicious」") == ["Report something suspicious"]
+    assert english_left("「Report something suspicious」", titles=True) == []
+
+
 # Dates and counts as Japanese users write them
 
 

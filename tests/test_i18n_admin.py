@@ -24,25 +24,10 @@ from orderwatch.i18n import use_language
 from orderwatch.models import Item, Money, OneClickSettings, Order
 from orderwatch.report import Report
 
+from .japanese import english_left
+
 KINDLE = Order("D01-2046175-3391842", date(2026, 11, 27), Money(Decimal(880), "JPY"), True, (Item("本", "B0DMYST001"),))
 UNEXPECTED = Finding("unexpected_order", "high", KINDLE.order_id, "A digital order …", "Ask for a refund.")
-
-# Left out before looking for English: `commands`, paths, URLs, ids, config keys, --options, env variables.
-_NOT_PROSE = re.compile(
-    r"`[^`]*`"
-    r"|\S*/\S*"
-    r"|\b[A-Z][A-Z0-9]*-\d+-\d+\b"
-    r"|--[a-z-]+"
-    r"|\b[A-Z_]*ORDERWATCH_[A-Z_*]*"
-    r"|\b[a-z]+_[a-z_]+\b"
-    r"|\S+\.(?:toml|env|example|json|html)\b|\.env(?:\.example)?"
-)
-_ENGLISH = re.compile(r"[A-Za-z']{2,}(?:[ ,;:]+[A-Za-z']{2,}){2,}")
-
-
-def english_left(text: str) -> list[str]:
-    """Runs of three or more English words once ids, paths, keys and commands are taken out."""
-    return _ENGLISH.findall(_NOT_PROSE.sub(" ", text))
 
 
 def japanese(text: str) -> bool:

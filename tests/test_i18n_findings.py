@@ -4,7 +4,6 @@ English text (amounts, dates, titles, ids) and no English sentence left."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -41,6 +40,8 @@ from orderwatch.models import (
     TwoStepSettings,
 )
 
+from .japanese import english_left as _english_left
+
 JP = MARKETPLACES["co.jp"]
 TODAY = date(2026, 11, 28)
 NOW = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)
@@ -72,26 +73,8 @@ PHONE_00 = TwoStepMethod("phone", "末尾が00の電話番号")
 UNLIMITED = Subscription("Kindle Unlimited", "active", date(2026, 12, 20), Money(Decimal(980), "JPY"))
 STRAY = ContentItem("知らない本", "B0STRAY001", TODAY - timedelta(days=2), "purchase")
 
+
 # Left out before looking for English: quoted titles and names 「…」, `commands`, URLs and paths, ids, codes,
-# config keys and TOML tables, masked e-mail addresses (ASCII only: Japanese text has no spaces to stop at).
-_NOT_PROSE = re.compile(
-    r"「[^」]*」"
-    r"|`[^`]*`"
-    r"|[!-~]*/[!-~]*"
-    r"|[!-~]+@[!-~]+"
-    r"|\b[A-Z][A-Z0-9]*-\d+-\d+\b"
-    r"|\[\[?[a-z_]+\]\]?"
-    r"|\b[a-z]+[_.][a-z_.]+\b"
-    r"|\b[A-Z][A-Z0-9_]+\b"
-)
-_ENGLISH = re.compile(r"[A-Za-z']{2,}(?:[ ,;:]+[A-Za-z']{2,}){2,}")
-
-
-def english_left(text: str) -> list[str]:
-    """Runs of three or more English words once titles, ids, URLs, keys and commands are taken out."""
-    return _ENGLISH.findall(_NOT_PROSE.sub(" ", text))
-
-
 def test_the_english_finder_finds_an_english_sentence_and_not_ids_or_titles() -> None:
     assert english_left("Open the page yourself.")
     assert not english_left("「Amazon Music Unlimited」を開き、`orderwatch baseline accept devices` を実行")
@@ -446,3 +429,8 @@ def test_a_missing_or_shift_jis_allowlist_is_explained_in_japanese(tmp_path: Pat
     with use_language("ja"), pytest.raises(UsageError) as wrong:
         load_allowlist(sjis)
     assert "UTF-8で保存" in wrong.value.message
+
+
+def english_left(text: str) -> list[str]:
+    """The shared finder, the account's titles in 「」 left out."""
+    return _english_left(text, titles=True)

@@ -38,17 +38,10 @@ from orderwatch.parsers import selectors as S
 from orderwatch.parsers.signin_state import HUMAN_ONLY, SignInState, classify_signin
 from orderwatch.state import SignInCooldown
 
+from .japanese import english_left
+
 SITE = "https://www.amazon.co.jp"
 HEADED = "`orderwatch login --headed`"
-
-
-def english_left(text: str) -> list[str]:
-    """Runs of three or more English words left in ``text`` once the commands in backticks, URLs, paths,
-    environment variables and codes (snake_case) are taken out: what a Japanese reader would meet untranslated."""
-    text = re.sub(r"`[^`]*`", " ", text)
-    text = re.sub(r"\S+://\S+|(?<![\w.])/[\w./?=&%-]*", " ", text)
-    text = re.sub(r"\b[A-Z][A-Z0-9_]{2,}\b|\b\w+_\w+\b|--[\w-]+", " ", text)
-    return re.findall(r"[A-Za-z]{2,}(?:[ ,'-]+[A-Za-z]{2,}){2,}", text)
 
 
 def assert_japanese(text: str) -> None:
