@@ -179,9 +179,7 @@ def main() -> None:
     print(f"{'measure':<{width}}  {'value':>10}  {'target':>9}  result")
     for name, value, target, result in rows:
         print(f"{name:<{width}}  {value:>10}  {target:>9}  {result}")
-    print(
-        f"\nruns: {args.runs} (+1 warm-up that signs in), {os.cpu_count()} cores, browser: bots.browser.find_browser()"
-    )
+    print(f"\nruns: {args.runs} (+1 warm-up that signs in), {os.cpu_count()} cores, browser: find_browser()")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from loguru import logger
 from playwright.sync_api import Browser, BrowserContext, Playwright, Request, Route, WebSocketRoute
 from playwright.sync_api import Error as PlaywrightError
 
-from bots.pages import CONSOLE_AJAX, CONSOLE_FIELDS, CONSOLE_READ_ACTIVITIES, TOO_LARGE_HEADER, is_read_path
+from orderwatch.bots.pages import CONSOLE_AJAX, CONSOLE_FIELDS, CONSOLE_READ_ACTIVITIES, TOO_LARGE_HEADER, is_read_path
 from orderwatch.errors import UsageError
 from orderwatch.i18n import _
 from orderwatch.marketplace import Marketplace
@@ -90,8 +90,9 @@ def find_browser(configured: Path | None = None, *, headed: bool = False, prefer
         )
     raise UsageError(
         _(
-            "no Chromium found: run scripts/setup.sh (it installs one), or set ORDERWATCH_BROWSER to a Chromium "
-            "executable"
+            "no Chromium found: run `orderwatch setup-browser` (Playwright's Chromium), install one (Debian: "
+            "apt-get install chromium-headless-shell; in a source checkout scripts/setup.sh does it), or set "
+            "ORDERWATCH_BROWSER to a Chromium executable"
         )
     )
 
@@ -401,7 +402,7 @@ def new_context(
     return context, guard
 
 
-if __name__ == "__main__":  # `python -m bots.browser`: print the browser orderwatch would use (set-up uses it)
+if __name__ == "__main__":  # `python -m orderwatch.bots.browser`: print the browser orderwatch would use (set-up)
     try:
         found = find_browser(headed="--headed" in sys.argv)
     except UsageError as exc:

@@ -23,10 +23,9 @@ from loguru import logger
 from playwright.sync_api import Browser
 from playwright.sync_api import Error as PlaywrightError
 
-from bots.pages import CONTENT, DEVICES, LOGIN_SECURITY, MEMBERSHIPS, TWO_STEP, Captured
-from flows.session import AccountSession, CheckTarget
 from orderwatch.allowlist import Allowlist
 from orderwatch.baseline import PAGE_KINDS, Baseline, SettingsRead, baseline_path
+from orderwatch.bots.pages import CONTENT, DEVICES, LOGIN_SECURITY, MEMBERSHIPS, TWO_STEP, Captured
 from orderwatch.diff import (
     attempted_actions,
     check_one_click,
@@ -44,6 +43,7 @@ from orderwatch.errors import (
     page_name,
     reason_of,
 )
+from orderwatch.flows.session import AccountSession, CheckTarget
 from orderwatch.i18n import _, day, language
 from orderwatch.models import ContentItem, DigitalOrderSummary, Order, OrderHistoryPage
 from orderwatch.parsers import (

@@ -11,11 +11,11 @@ from loguru import logger
 from playwright.sync_api import Browser, BrowserContext
 from playwright.sync_api import Error as PlaywrightError
 
-from bots.browser import new_context
-from bots.pages import AccountPages
-from flows.session import CheckTarget
+from orderwatch.bots.browser import new_context
+from orderwatch.bots.pages import AccountPages
 from orderwatch.config import write_private
 from orderwatch.errors import HumanNeededError
+from orderwatch.flows.session import CheckTarget
 from orderwatch.i18n import ngettext
 from orderwatch.parsers import classify_signin
 from orderwatch.parsers.signin_state import SignInState

@@ -15,10 +15,10 @@ from loguru import logger
 from playwright.sync_api import Browser
 from playwright.sync_api import Error as PlaywrightError
 
-from bots.pages import MESSAGE_CENTER
-from flows.check import PAGE_ERRORS, history_pages, read_digital_summary
-from flows.session import AccountSession, CheckTarget
+from orderwatch.bots.pages import MESSAGE_CENTER
 from orderwatch.errors import CheckIncomplete, reason_of
+from orderwatch.flows.check import PAGE_ERRORS, history_pages, read_digital_summary
+from orderwatch.flows.session import AccountSession, CheckTarget
 from orderwatch.i18n import _
 from orderwatch.mail.verdict import MessageCenterRead, OrderLookup
 from orderwatch.models import Order

@@ -16,9 +16,8 @@ from loguru import logger
 from playwright.sync_api import Browser
 from playwright.sync_api import Error as PlaywrightError
 
-from bots.browser import GuardEvent, RequestGuard, new_context
-from bots.pages import AccountPages, Captured
-from flows.signin import ADVICE, Credentials, guard_stopped, sign_in
+from orderwatch.bots.browser import GuardEvent, RequestGuard, new_context
+from orderwatch.bots.pages import AccountPages, Captured
 from orderwatch.config import private_dir, write_private
 from orderwatch.errors import (
     CheckIncomplete,
@@ -29,6 +28,7 @@ from orderwatch.errors import (
     SiteUnreachableError,
     page_name,
 )
+from orderwatch.flows.signin import ADVICE, Credentials, guard_stopped, sign_in
 from orderwatch.i18n import _, language, moment
 from orderwatch.marketplace import Marketplace
 from orderwatch.models import PageCapture

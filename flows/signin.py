@@ -10,8 +10,8 @@ import pyotp
 from loguru import logger
 from playwright.sync_api import Page
 
-from bots.browser import SIGNIN_POST_PATHS, RequestGuard
-from bots.pages import SignInPage
+from orderwatch.bots.browser import SIGNIN_POST_PATHS, RequestGuard
+from orderwatch.bots.pages import SignInPage
 from orderwatch.errors import (
     CheckIncomplete,
     GuardBlockedError,

@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 
 import click
 
-from orderwatch.cli import account_target, demo_target, main, run_options
+from orderwatch.cli_base import account_target, demo_target, main, run_options
 from orderwatch.errors import OrderwatchError, UsageError, reason_words
 from orderwatch.i18n import N_, _, ngettext
 from orderwatch.runner import with_browser
@@ -61,6 +61,41 @@ def init(use_keyring: bool) -> None:
             "  5. Every night: `orderwatch schedule --print systemd` (or cron)."
         ).format(allowlist=folder / "allowlist.toml")
     )
+
+
+@main.command("setup-browser")
+@click.option("--force", is_flag=True, help="Download Playwright's Chromium even when a usable browser is found.")
+def setup_browser(force: bool) -> None:
+    """Get the browser orderwatch drives, once after `pipx install` / `pip install`: Playwright's Chromium
+    (a download of about 150 MB into Playwright's cache), unless an installed Chromium is found already.
+
+    On Debian or Ubuntu without Playwright's download, `apt-get install chromium-headless-shell` instead.
+    """
+    import subprocess
+
+    from orderwatch.bots.browser import find_browser
+
+    if not force:
+        try:
+            found = find_browser()
+        except UsageError:
+            found = None
+        else:
+            where = str(found) if found is not None else _("Playwright's own Chromium")
+            click.echo(
+                _("a browser is there already: {browser} (--force downloads Playwright's)").format(browser=where)
+            )
+            return
+    click.echo(_("downloading Playwright's Chromium (python -m playwright install chromium) …"))
+    code = subprocess.call([sys.executable, "-m", "playwright", "install", "chromium"])
+    if code != 0:
+        raise UsageError(
+            _(
+                "Playwright's download failed (exit {code}): install Chromium yourself (Debian: apt-get install "
+                "chromium-headless-shell) or set ORDERWATCH_BROWSER to one"
+            ).format(code=code)
+        )
+    click.echo(_("done: `orderwatch doctor` checks it"))
 
 
 def template(name: str) -> str:
@@ -201,7 +236,7 @@ def doctor(launch: bool, as_json: bool) -> None:
 
 
 def _doctor_browser(configured: Path | None, launch: bool) -> tuple[bool, str, str]:
-    from bots.browser import find_browser
+    from orderwatch.bots.browser import find_browser
 
     try:
         found = find_browser(configured)
@@ -221,7 +256,7 @@ def _doctor_browser(configured: Path | None, launch: bool) -> tuple[bool, str, s
 
 def _headed_browser(configured: Path | None) -> str:
     """Whether `orderwatch login --headed` can show a window (it needs full Chromium or Chrome)."""
-    from bots.browser import find_browser
+    from orderwatch.bots.browser import find_browser
 
     try:
         found = find_browser(configured, headed=True)
@@ -370,9 +405,9 @@ def login(headed: bool, base_url: str | None, marketplace: str | None, wait_minu
     as the site asks. orderwatch only watches (the read-only guard stays on) and saves the session once
     the account pages show.
     """
-    from flows.login import wait_for_person
-    from flows.session import AccountSession
     from orderwatch.config import load_settings
+    from orderwatch.flows.login import wait_for_person
+    from orderwatch.flows.session import AccountSession
     from orderwatch.state import RunLock
 
     settings = load_settings(base_url=base_url, marketplace=marketplace)
@@ -408,7 +443,7 @@ def _login_target(settings: Any) -> tuple[Any, bool]:
     """Like account_target, but a person signs in: no stored credentials are needed or used."""
     import dataclasses
 
-    from flows.signin import Credentials
+    from orderwatch.flows.signin import Credentials
 
     target, loopback = account_target(settings, need_credentials=False)
     return dataclasses.replace(target, creds=Credentials(None, None, None)), loopback

@@ -24,8 +24,8 @@ from orderwatch.i18n import _
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
-    from flows.session import CheckTarget
     from orderwatch.allowlist import Allowlist
+    from orderwatch.flows.session import CheckTarget
     from orderwatch.report import Report
 
 T = TypeVar("T")
@@ -53,10 +53,10 @@ class RunOptions:
 
 def execute_check(target: CheckTarget, allowlist: Allowlist, opts: RunOptions) -> tuple[Report, Path]:
     """Run the check and keep everything it produced. Returns the report and its run folder."""
-    from flows.check import run_check
     from orderwatch.baseline import Baseline, baseline_path
     from orderwatch.config import private_dir, write_private
     from orderwatch.diff import first_baseline
+    from orderwatch.flows.check import run_check
     from orderwatch.logs import add_logfile
     from orderwatch.progress import Progress
     from orderwatch.report import dumps, render_html, render_markdown
@@ -249,7 +249,7 @@ def with_browser(
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
-    from bots.browser import STATIC_HOSTS, find_browser, launch
+    from orderwatch.bots.browser import STATIC_HOSTS, find_browser, launch
 
     executable = find_browser(browser_path, headed=headed, prefer_full=not loopback_only)
 

@@ -49,7 +49,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 
 # 2. packages
-stamp=$(checksum pyproject.toml | cut -d' ' -f1)
+stamp=$(cat pyproject.toml setup.py | checksum | cut -d' ' -f1)
 if [ "$(cat .venv/.setup-stamp 2>/dev/null || true)" != "$stamp" ]; then
   log "installing orderwatch and its test tools into .venv"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
@@ -57,7 +57,7 @@ if [ "$(cat .venv/.setup-stamp 2>/dev/null || true)" != "$stamp" ]; then
 fi
 
 # 3. browser
-if ! found=$(.venv/bin/python -m bots.browser 2>/dev/null); then
+if ! found=$(.venv/bin/python -m orderwatch.bots.browser 2>/dev/null); then
   log "no Chromium found: trying Playwright's download"
   if with_timeout 600 .venv/bin/python -m playwright install chromium >/dev/null 2>&1; then
     log "installed Playwright's Chromium"
@@ -66,7 +66,7 @@ if ! found=$(.venv/bin/python -m bots.browser 2>/dev/null); then
     apt_install chromium-headless-shell \
       || { log "could not install a browser; install Chromium and set ORDERWATCH_BROWSER to it"; exit 1; }
   fi
-  found=$(.venv/bin/python -m bots.browser) || { log "still no usable Chromium"; exit 1; }
+  found=$(.venv/bin/python -m orderwatch.bots.browser) || { log "still no usable Chromium"; exit 1; }
 fi
 # 4. a Japanese font, so screenshots of amazon.co.jp pages are legible (optional: only where apt can)
 if command -v fc-list >/dev/null 2>&1 && [ -z "$(fc-list :lang=ja 2>/dev/null | head -n 1)" ] \

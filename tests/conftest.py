@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from bots.browser import LOOPBACK_ONLY_ARGS, QUIET_ARGS, find_browser
 from orderwatch import i18n
+from orderwatch.bots.browser import LOOPBACK_ONLY_ARGS, QUIET_ARGS, find_browser
 from orderwatch.replay import ReplaySite
 
 ROOT = Path(__file__).resolve().parents[1]

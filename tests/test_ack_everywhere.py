@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
+from orderwatch.replay.account import MAILS
+
 from .conftest import cli_env
 
-MAIL = Path(__file__).parent / "mails" / "genuine-digital-ja.eml"  # the story's Kindle order, D01-2046175-3391842
+MAIL = MAILS / "genuine-digital-ja.eml"  # the story's Kindle order, D01-2046175-3391842
 
 
 def ow(*args: str) -> subprocess.CompletedProcess[str]:

@@ -33,10 +33,10 @@ import pytest
 from loguru import logger
 from playwright.sync_api import Browser
 
-from flows.check import run_check
-from flows.session import CheckTarget
-from flows.signin import Credentials
 from orderwatch.allowlist import load_allowlist
+from orderwatch.flows.check import run_check
+from orderwatch.flows.session import CheckTarget
+from orderwatch.flows.signin import Credentials
 from orderwatch.logs import add_logfile, register_secret
 from orderwatch.marketplace import MARKETPLACES
 from orderwatch.parsers import parse_order_history

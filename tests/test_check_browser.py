@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser
 
-from flows.check import run_check
-from flows.session import CheckTarget
-from flows.signin import Credentials
 from orderwatch.allowlist import load_allowlist, parse_allowlist
+from orderwatch.flows.check import run_check
+from orderwatch.flows.session import CheckTarget
+from orderwatch.flows.signin import Credentials
 from orderwatch.marketplace import MARKETPLACES
 from orderwatch.replay import DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET, ReplaySite
 from orderwatch.replay.account import DEMO_DIR

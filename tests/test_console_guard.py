@@ -7,8 +7,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bots.browser import RequestGuard
-from bots.pages import CONSOLE_READ_ACTIVITIES
+from orderwatch.bots.browser import RequestGuard
+from orderwatch.bots.pages import CONSOLE_READ_ACTIVITIES
 
 GUARD = RequestGuard(site_origin=("https", "www.amazon.co.jp"))
 AJAX = "https://www.amazon.co.jp/hz/mycd/digital-console/ajax"

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext
 from playwright.sync_api import Error as PlaywrightError
 
-from bots.browser import new_context
+from orderwatch.bots.browser import new_context
 from orderwatch.marketplace import MARKETPLACES
 from orderwatch.replay import ReplaySite
 

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Browser
 from playwright.sync_api import Error as PlaywrightError
 
-from bots.browser import RequestGuard, new_context
+from orderwatch.bots.browser import RequestGuard, new_context
 from orderwatch.marketplace import MARKETPLACES
 from orderwatch.replay import ReplaySite
 

@@ -22,10 +22,10 @@ from orderwatch.mail.sender import judge_sender
 from orderwatch.mail.verdict import MessageCenterRead, OrderLookup, judge_mail, render_terminal
 from orderwatch.marketplace import MARKETPLACES
 from orderwatch.models import Item, MessageEntry, Money, Order
+from orderwatch.replay.account import MAILS
 
 from .japanese import english_left
 
-MAILS = Path(__file__).parent / "mails"
 ALL_MAILS = sorted(p.name for p in MAILS.glob("*.eml"))
 PHISHING_CO_JP = [
     "spoofed-dmarc-fail.eml",

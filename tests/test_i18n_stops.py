@@ -14,12 +14,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-import flows.signin
-from bots.browser import GuardEvent, find_browser
-from bots.pages import TOO_LARGE_HEADER, AccountPages, Captured
-from flows.session import AccountSession
-from flows.signin import ADVICE, Credentials, guard_stopped, sign_in
+import orderwatch.flows.signin as signin_flow
 from orderwatch import errors
+from orderwatch.bots.browser import GuardEvent, find_browser
+from orderwatch.bots.pages import TOO_LARGE_HEADER, AccountPages, Captured
 from orderwatch.errors import (
     CheckIncomplete,
     GuardBlockedError,
@@ -32,6 +30,8 @@ from orderwatch.errors import (
     SiteUnreachableError,
     UsageError,
 )
+from orderwatch.flows.session import AccountSession
+from orderwatch.flows.signin import ADVICE, Credentials, guard_stopped, sign_in
 from orderwatch.i18n import use_language
 from orderwatch.marketplace import MARKETPLACES
 from orderwatch.parsers import selectors as S
@@ -177,7 +177,7 @@ def test_missing_credentials_name_the_variable_and_the_command_in_japanese() -> 
     page = FakePage(f"{SITE}/ap/signin", '<html><body><form method="post"><input id="ap_email"></form></body></html>')
     assert classify_signin(page.url, page.html) is SignInState.EMAIL
     with use_language("ja"), pytest.raises(HumanNeededError) as caught:
-        flows.signin._need(None, "ORDERWATCH_EMAIL")
+        signin_flow._need(None, "ORDERWATCH_EMAIL")
     assert caught.value.state == "credentials_missing"
     assert "ORDERWATCH_EMAIL が設定されていません" in caught.value.message and HEADED in caught.value.message
     assert_japanese(caught.value.message)
@@ -185,7 +185,7 @@ def test_missing_credentials_name_the_variable_and_the_command_in_japanese() -> 
 
 def test_a_credentials_form_off_the_site_is_told_in_japanese() -> None:
     with use_language("ja"):
-        exc = HumanNeededError("credentials_form_unexpected", flows.signin._(flows.signin.CREDENTIALS_FORM_ADVICE))
+        exc = HumanNeededError("credentials_form_unexpected", signin_flow._(signin_flow.CREDENTIALS_FORM_ADVICE))
     assert "何も入力していません" in exc.message and HEADED in exc.message
     assert_japanese(exc.message)
 
@@ -217,7 +217,7 @@ def test_an_unknown_sign_in_page_is_a_changed_page_in_japanese() -> None:
 
 
 def test_a_sign_in_that_never_ends_is_told_in_japanese(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(flows.signin, "MAX_STEPS", 0)
+    monkeypatch.setattr(signin_flow, "MAX_STEPS", 0)
     with use_language("ja"):
         exc = stop_at(FakePage(f"{SITE}/ap/signin"))
     assert type(exc) is CheckIncomplete and exc.message == "0回の手順を進めても、ログインが完了しませんでした。"
@@ -374,12 +374,12 @@ def _usage_error() -> OrderwatchError:
 
 
 def _never_ending() -> OrderwatchError:
-    before = flows.signin.MAX_STEPS
-    flows.signin.MAX_STEPS = 0
+    before = signin_flow.MAX_STEPS
+    signin_flow.MAX_STEPS = 0
     try:
         return stop_at(FakePage(f"{SITE}/ap/signin"))
     finally:
-        flows.signin.MAX_STEPS = before
+        signin_flow.MAX_STEPS = before
 
 
 def _guard_blocked() -> OrderwatchError:

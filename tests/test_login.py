@@ -11,10 +11,10 @@ import pyotp
 import pytest
 from playwright.sync_api import Browser, BrowserContext
 
-from flows.login import wait_for_person
-from flows.session import CheckTarget
-from flows.signin import Credentials
 from orderwatch.errors import HumanNeededError
+from orderwatch.flows.login import wait_for_person
+from orderwatch.flows.session import CheckTarget
+from orderwatch.flows.signin import Credentials
 from orderwatch.marketplace import MARKETPLACES
 from orderwatch.replay import DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET, ReplaySite
 from orderwatch.state import SignInCooldown

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from orderwatch.errors import UsageError
 from orderwatch.mail.read import MAX_BYTES, find_order_ids, read_mail
-
-MAILS = Path(__file__).parent / "mails"
+from orderwatch.replay.account import MAILS
 
 
 def _read(name: str):  # type: ignore[no-untyped-def]

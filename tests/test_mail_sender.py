@@ -3,14 +3,11 @@ domain or an aligned DKIM pass authenticate an Amazon sender."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from orderwatch.mail.read import read_mail
 from orderwatch.mail.sender import judge_sender, parse_auth_results
-
-MAILS = Path(__file__).parent / "mails"
+from orderwatch.replay.account import MAILS
 
 
 def _mail(ar: list[str], from_: str = '"Amazon.co.jp" <auto-confirm@amazon.co.jp>') -> bytes:

@@ -13,8 +13,8 @@ from orderwatch.mail.sender import judge_sender
 from orderwatch.mail.verdict import OrderLookup, judge_mail
 from orderwatch.marketplace import MARKETPLACES
 from orderwatch.models import Item, Money, Order
+from orderwatch.replay.account import MAILS
 
-MAILS = Path(__file__).parent / "mails"
 JP = MARKETPLACES["co.jp"]
 KINDLE = Order(
     "D01-2046175-3391842", date(2026, 11, 27), Money(Decimal(880), "JPY"), True, (Item("霧の館の密室", "B0DMYST001"),)

@@ -34,10 +34,10 @@ from orderwatch.marketplace import MARKETPLACES
 from orderwatch.models import Item, MessageEntry, Money, Order
 from orderwatch.parsers import parse_message_center
 from orderwatch.replay import ReplaySite
+from orderwatch.replay.account import MAILS
 
 from .conftest import cli_env
 
-MAILS = Path(__file__).parent / "mails"
 JP = MARKETPLACES["co.jp"]
 AS_OF = date(2026, 11, 28)  # the day after the sample mails' Kindle order (Date: 27 Nov 2026)
 KINDLE_ID = "D01-2046175-3391842"
@@ -398,9 +398,9 @@ def test_verify_email_lowers_an_order_mail_the_demo_message_center_does_not_have
 
 @pytest.mark.browser
 def test_an_unreadable_message_center_keeps_the_order_lookups(browser: Browser, tmp_path: Path) -> None:
-    from flows.lookup import look_up_orders
-    from flows.session import CheckTarget
-    from flows.signin import Credentials
+    from orderwatch.flows.lookup import look_up_orders
+    from orderwatch.flows.session import CheckTarget
+    from orderwatch.flows.signin import Credentials
     from orderwatch.replay import DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET
 
     with ReplaySite(faults=frozenset({"messages-unreadable"})) as site:

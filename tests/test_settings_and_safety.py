@@ -123,7 +123,7 @@ def test_gitignore_keeps_env_sessions_and_runs_out_of_git() -> None:
 def test_real_runs_prefer_full_chromium_and_tests_the_headless_shell(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bots.browser import find_browser
+    from orderwatch.bots.browser import find_browser
 
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()

@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser
 
-from bots.browser import new_context
-from flows.check import run_check
-from flows.session import CheckTarget
-from flows.signin import Credentials
 from orderwatch.allowlist import load_allowlist
 from orderwatch.baseline import Baseline, baseline_path
+from orderwatch.bots.browser import new_context
 from orderwatch.cli import seed_demo_baseline
+from orderwatch.flows.check import run_check
+from orderwatch.flows.session import CheckTarget
+from orderwatch.flows.signin import Credentials
 from orderwatch.marketplace import MARKETPLACES
 from orderwatch.replay import DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET, ReplaySite
 from orderwatch.replay.account import DEMO_DIR
@@ -249,7 +249,7 @@ def test_no_screenshot_or_trace_of_a_run_keeps_the_email_or_phone_of_login_and_s
 
     target = target_of(replay, tmp_path)
     base = Baseline.load(baseline_path(target.session_file))
-    from flows.session import AccountSession  # noqa: F401  (the run below opens one)
+    from orderwatch.flows.session import AccountSession  # noqa: F401  (the run below opens one)
 
     report = run_check(
         browser, target, load_allowlist(DEMO_DIR / "allowlist.toml"), tmp_path / "run", trace=True,

@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from .conftest import cli_env
+from orderwatch.replay.account import MAILS
 
-MAILS = Path(__file__).parent / "mails"
+from .conftest import cli_env
 
 
 def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:

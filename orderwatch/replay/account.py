@@ -6,12 +6,16 @@ import datetime as dt
 import tomllib
 from dataclasses import dataclass
 from datetime import date, timedelta
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-RECORDINGS = Path(__file__).resolve().parents[2] / "recordings"
+# The recordings ship inside the package (orderwatch/recordings, a link to the top-level recordings/ in the
+# source tree): found as package data, never by a path relative to the checkout. An installed package is a folder.
+RECORDINGS = Path(str(resources.files("orderwatch").joinpath("recordings")))
 DEMO_DIR = RECORDINGS / "demo-jp"
+MAILS = RECORDINGS / "mails"  # the sample mails of `verify-email --demo`
 
 
 @dataclass(frozen=True)
