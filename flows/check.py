@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -32,6 +32,7 @@ from orderwatch.diff import (
     check_settings,
     credentials_form_finding,
     find_unexpected_orders,
+    why_unexpected,
 )
 from orderwatch.errors import (
     CheckIncomplete,
@@ -88,7 +89,14 @@ def run_check(
     since = today - timedelta(days=target.window_days)
     report = Report(target.market.code, target.base_url, today, since, datetime.now().astimezone())
     session = AccountSession(
-        browser, target, run_dir, trace=trace, progress=progress, screenshots=screenshots, keep_html=keep_html
+        browser,
+        target,
+        run_dir,
+        trace=trace,
+        progress=progress,
+        screenshots=screenshots,
+        keep_html=keep_html,
+        worth_a_picture=partial(_worth_a_picture, report, allowlist, target),
     )
     history_read = False
     base = baseline if baseline is not None else Baseline(baseline_path(target.session_file))
@@ -150,6 +158,20 @@ def run_check(
         report.finished_at = datetime.now().astimezone()
         session.close()
     return report
+
+
+def _worth_a_picture(report: Report, allowlist: Allowlist, target: CheckTarget, kind: str, page: Any) -> bool:
+    """Whether a finding may point at this page (the HTML report shows the page a finding came from): a
+    history page listing an order the allowlist does not expect, the summary of such an order, a 1-Click page
+    not as expected. The settings pages (read weekly; their findings depend on the baseline) always."""
+    if kind == "order-history":
+        return any(why_unexpected(o, allowlist) is not None for o in page.orders)
+    if kind == "order-summary":
+        order = next((o for o in report.orders if o.order_id == page.order_id), None)
+        return order is None or why_unexpected(order, allowlist) is not None
+    if kind == "one-click":
+        return bool(check_one_click(page, allowlist, target.market))
+    return True
 
 
 def _path(url: str) -> str:

@@ -74,10 +74,13 @@ class AccountSession:
         progress: Callable[[str], None] | None = None,
         screenshots: bool = False,
         keep_html: bool = False,
+        worth_a_picture: Callable[[str, Any], bool] | None = None,
     ) -> None:
         """``trace``: record a Playwright trace of the account pages into the run folder (trace-N.zip);
         sign-in is never traced, and cookie and credential values are scrubbed from the archives.
-        ``screenshots``: a screenshot of every page read, in the run folder (for the HTML report).
+        ``screenshots``: a screenshot of the pages read, in the run folder (for the HTML report) — of every
+        page, or of those ``worth_a_picture(kind, parsed page)`` says a finding may point at (a screenshot
+        costs about as much as reading the page).
         ``keep_html``: keep every page's rendered HTML in ``captures`` (for `orderwatch record`)."""
         self.browser = browser
         self.target = target
@@ -85,6 +88,7 @@ class AccountSession:
         self.progress = progress or (lambda step: None)
         self.screenshots = screenshots and run_dir is not None
         self.keep_html = keep_html
+        self.worth_a_picture = worth_a_picture or (lambda kind, page: True)
         self.captures: list[PageCapture] = []
         self._trace_chunks: list[Path] = []
         self._chunk_active = False
@@ -322,7 +326,7 @@ class AccountSession:
             (str(result.order_id),) if hasattr(result, "order_id") else ()
         )
         capture = PageCapture(kind, cap.url, ids, html=cap.html if self.keep_html else None)
-        if screenshot and self.screenshots and self.run_dir is not None:
+        if screenshot and self.screenshots and self.run_dir is not None and self.worth_a_picture(kind, result):
             shot = self.run_dir / "pages" / f"{len(self.captures) + 1:02d}-{kind}.png"
             private_dir(shot.parent)
             try:

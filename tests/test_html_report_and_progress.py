@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -99,3 +100,24 @@ def test_a_check_shows_its_steps_unless_quiet() -> None:
         [*run, "--quiet", "demo"], capture_output=True, text=True, env=cli_env(), check=False, timeout=120
     )
     assert quiet.returncode == 1 and not [line for line in quiet.stderr.splitlines() if line.startswith("[")]
+
+
+@pytest.mark.browser
+def test_only_pages_a_finding_may_point_at_are_photographed() -> None:
+    """A screenshot costs about as much as reading the page: the demo's first history page (it lists the
+    unexpected Kindle order), that order's summary and the 1-Click page (on, expected off) — not the second
+    history page, nor the summary of the expected Python book."""
+    out = subprocess.run(
+        [sys.executable, "-m", "orderwatch", "demo"], capture_output=True, text=True, env=cli_env(), timeout=120
+    )
+    assert out.returncode == 1, out.stderr
+    run_dir = Path(out.stdout.strip().splitlines()[-1].removeprefix("Report: ")).parent
+    shots = sorted(p.name for p in (run_dir / "pages").iterdir())
+    assert [name.split("-", 1)[1] for name in shots] == [
+        "order-history.png",
+        "order-summary.png",
+        "one-click.png",
+        "memberships.png",  # the first run reads the settings pages: a settings finding may point at them
+    ]
+    report = json.loads((run_dir / "report.json").read_text())
+    assert report["findings"][0]["subject"] == "D01-2046175-3391842"

@@ -425,7 +425,10 @@ class ReplaySite:
         handler = type("Handler", (_Handler,), {"site": self})
         self._server = _QuietServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="replay-site", daemon=True)
+        # poll_interval: how long shutdown() may wait for the loop to notice (the default 0.5 s is most of a stop)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, name="replay-site", daemon=True
+        )
         self._thread.start()
         return self.base_url
 
