@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from loguru import logger
 
-from orderwatch.cli import check_base_url
+from orderwatch.cli_base import check_base_url
 from orderwatch.config import load_settings, write_private
 from orderwatch.errors import UsageError
 from orderwatch.logs import add_logfile, register_secret

@@ -15,7 +15,7 @@ from playwright.sync_api import Browser
 from orderwatch.allowlist import load_allowlist
 from orderwatch.baseline import Baseline, baseline_path
 from orderwatch.bots.browser import new_context
-from orderwatch.cli import seed_demo_baseline
+from orderwatch.cli_base import seed_demo_baseline
 from orderwatch.flows.check import run_check
 from orderwatch.flows.session import CheckTarget
 from orderwatch.flows.signin import Credentials
