@@ -27,7 +27,7 @@ from orderwatch.parsers import parse_order_history  # noqa: E402
 PAGES = ROOT.parent / "shared" / "peer-pages" / "amazon-com" / "orders"
 PEER_VENV = ROOT / "bench" / ".peer-venv"
 PEER_VERSION = "amazon-orders==5.2.0"
-TARGET_RATIO = 50.0
+TARGET_RATIO = 100.0  # issue 14: at least 100x amazon-orders 5.2 on the same real pages
 
 PEER_SCRIPT = r"""
 import json, sys, time

@@ -92,3 +92,18 @@ def test_text_without_an_amount_is_none() -> None:
 def test_yen_is_displayed_without_decimals_and_dollars_with_two() -> None:
     assert Money(Decimal("1280"), "JPY").display() == "￥1,280"
     assert Money(Decimal("28.5"), "USD").display() == "$28.50"
+
+
+def test_without_scripts_empties_every_script_and_keeps_the_rest() -> None:
+    from orderwatch.parsers.values import without_scripts
+
+    html = (
+        '<p>a</p><script type="text/javascript">var s = "<div class=order>";</script>'
+        "<div id=x>b</div><script>if (a < b) {}</script ><p>c</p>"
+    )
+    assert (
+        without_scripts(html)
+        == '<p>a</p><script type="text/javascript"></script><div id=x>b</div><script></script ><p>c</p>'
+    )
+    assert without_scripts("<p>a</p><script>never closed <p>b</p>") == "<p>a</p><script>never closed <p>b</p>"
+    assert without_scripts("<p>no scripts</p>") == "<p>no scripts</p>"

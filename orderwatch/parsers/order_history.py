@@ -19,7 +19,7 @@ from orderwatch.i18n import _
 from orderwatch.models import Item, Money, Order, OrderHistoryPage
 from orderwatch.parsers import selectors as S
 from orderwatch.parsers.detect import detect_marketplace, dollar_currency
-from orderwatch.parsers.values import all_of_first, first, fold, node_text, parse_date, parse_money
+from orderwatch.parsers.values import all_of_first, first, fold, node_text, parse_date, parse_money, without_scripts
 
 PAGE = "order-history"
 ORDER_ID_RE = re.compile(r"\b(D\d{2}-\d{7}-\d{7}|\d{3}-\d{7}-\d{7})\b")
@@ -40,7 +40,7 @@ def parse_order_history(html: str, marketplace: str = "auto") -> OrderHistoryPag
     """
     if "</html>" not in html[-4096:].lower():
         raise PageChangedError(PAGE, "the document is truncated (no closing </html>)")
-    tree = LexborHTMLParser(html)
+    tree = LexborHTMLParser(without_scripts(html))
     root = tree.body
     if root is None or first(root, S.ORDER_HISTORY_MARKERS) is None:
         raise PageChangedError(PAGE, "order list header (span.num-orders / time filter) not found")
@@ -140,11 +140,13 @@ def _header_fields(card: LexborNode) -> dict[str, str]:
             if not label_text or label_text in out:
                 continue
             holder = label.parent
-            while holder is not None and node_text(holder) == label_text:
+            holder_text = node_text(holder)
+            while holder is not None and holder_text == label_text:
                 holder = holder.parent
+                holder_text = node_text(holder)
             if holder is None:
                 continue
-            out[label_text] = fold(node_text(holder).replace(label_text, "", 1))
+            out[label_text] = fold(holder_text.replace(label_text, "", 1))
     return out
 
 
