@@ -385,6 +385,7 @@ def new_context(
     if storage_state is not None and storage_state.exists():
         opts["storage_state"] = str(storage_state)
     context = browser.new_context(**opts)
+    context.set_default_timeout(timeout_s * 1000)  # every wait (a sign-in button that never comes, too): timeout_s
     parts = urlsplit(base_url)
     guard = RequestGuard(site_origin=(parts.scheme, parts.netloc), timeout_ms=timeout_s * 1000)
     context.route("**/*", guard.handle)
