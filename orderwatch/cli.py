@@ -23,17 +23,17 @@ from orderwatch.cli_base import (
     EXIT_USAGE,
     account_target,
     demo_target,
+    main,
     report_options,
     run_flags,
     run_options,
     seed_demo_baseline,
 )
-from orderwatch.cli_base import (
-    main as main,
-)
 from orderwatch.errors import CheckIncomplete, OrderwatchError, PageChangedError, UsageError, reason_of
 from orderwatch.i18n import _
 from orderwatch.runner import RunOptions, execute_check, with_acknowledged, with_browser
+
+__all__ = ["main"]  # the entry point (pyproject's [project.scripts]); the commands register on it
 
 if TYPE_CHECKING:
     from orderwatch.config import Settings

@@ -4,6 +4,8 @@ config, session or .env is ever read), and browser tests touch only the loopback
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -72,6 +74,18 @@ def cli_env(**extra: str) -> dict[str, str]:
     settings, short retry backoff (the retries themselves still happen), English, plus ``extra``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ORDERWATCH_")}
     return env | {"ORDERWATCH_RETRY_BACKOFF_S": "0.05", "ORDERWATCH_LANG": "en"} | extra
+
+
+def run_cli(*args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+    """`orderwatch ARGS` as a subprocess with ``cli_env()``, its output captured as text."""
+    return subprocess.run(
+        [sys.executable, "-m", "orderwatch", *args],
+        capture_output=True,
+        text=True,
+        env=cli_env(),
+        timeout=timeout,
+        check=False,
+    )
 
 
 def peer_page(*parts: str) -> Path:

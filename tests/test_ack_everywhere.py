@@ -3,27 +3,17 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
 from orderwatch.replay.account import MAILS
 
-from .conftest import cli_env
+from .conftest import run_cli
 
 MAIL = MAILS / "genuine-digital-ja.eml"  # the story's Kindle order, D01-2046175-3391842
 
 
-def ow(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "orderwatch", *args],
-        capture_output=True,
-        text=True,
-        env=cli_env(),
-        timeout=120,
-        check=False,
-    )
+ow = run_cli
 
 
 @pytest.mark.browser

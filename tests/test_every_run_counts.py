@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,18 +13,9 @@ import pytest
 
 from orderwatch.replay import DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET, ReplaySite
 
-from .conftest import cli_env
+from .conftest import run_cli
 
-
-def ow(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "orderwatch", *args],
-        capture_output=True,
-        text=True,
-        env=cli_env(),
-        timeout=180,
-        check=False,
-    )
+ow = run_cli
 
 
 @pytest.fixture

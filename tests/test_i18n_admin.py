@@ -8,8 +8,6 @@ import os
 import re
 import subprocess
 import sys
-from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -17,17 +15,12 @@ from click.testing import CliRunner, Result
 
 from orderwatch.config import config_dir, data_dir, load_settings, parse_every
 from orderwatch.credentials import normalize_totp_secret
-from orderwatch.diff import Finding
 from orderwatch.errors import UsageError
 from orderwatch.history import History
 from orderwatch.i18n import use_language
-from orderwatch.models import Item, Money, OneClickSettings, Order
-from orderwatch.report import Report
 
 from .japanese import english_left
-
-KINDLE = Order("D01-2046175-3391842", date(2026, 11, 27), Money(Decimal(880), "JPY"), True, (Item("本", "B0DMYST001"),))
-UNEXPECTED = Finding("unexpected_order", "high", KINDLE.order_id, "A digital order …", "Ask for a refund.")
+from .test_history_and_notify import UNEXPECTED, _report
 
 
 def japanese(text: str) -> bool:
@@ -68,22 +61,8 @@ def _config(text: str) -> None:
 
 
 def _a_run(error: str | None = None) -> None:
-    when = datetime(2026, 11, 28, 3, 30, tzinfo=UTC)
-    report = Report(
-        "co.jp",
-        "https://www.amazon.co.jp",
-        when.date(),
-        when.date() - timedelta(days=30),
-        when,
-        finished_at=when,
-        orders=[KINDLE],
-        one_click=OneClickSettings("co.jp", True),
-        findings=[] if error else [UNEXPECTED],
-    )
-    if error:
-        report.error = {"reason": error, "message": "sign-in needs a person"}
     with History.open(data_dir()) as h:
-        h.record_run(report, None)
+        h.record_run(_report([] if error else [UNEXPECTED], status_error=error), None)
 
 
 def test_init_in_japanese_says_what_it_created_and_what_to_do_next() -> None:

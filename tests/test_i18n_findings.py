@@ -5,7 +5,7 @@ English text (amounts, dates, titles, ids) and no English sentence left."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,57 +24,33 @@ from orderwatch.diff import (
 )
 from orderwatch.errors import UsageError
 from orderwatch.i18n import use_language
-from orderwatch.marketplace import MARKETPLACES
 from orderwatch.models import (
     ContentItem,
-    Device,
     DigitalOrderSummary,
     Item,
-    LoginSecurity,
     Money,
     OneClickSettings,
     Order,
     Payment,
     Subscription,
     TwoStepMethod,
-    TwoStepSettings,
 )
 
 from .japanese import english_left as _english_left
+from .test_diff import JP, KINDLE, TISSUE, TODAY
+from .test_settings_findings import KINDLE as KINDLE_DEVICE
+from .test_settings_findings import LOGIN, MUSIC, NOW, PRIME, STRANGER, TWO_STEP
 
-JP = MARKETPLACES["co.jp"]
-TODAY = date(2026, 11, 28)
-NOW = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)
-KINDLE = Order(
-    "D01-2046175-3391842",
-    date(2026, 11, 27),
-    Money(Decimal(880), "JPY"),
-    True,
-    (Item("霧の館の密室", "B0DMYST001", "Amazon Services International LLC"),),
-)
-TISSUE = Order(
-    "249-3318462-7720615",
-    date(2026, 11, 25),
-    Money(Decimal(1280), "JPY"),
-    False,
-    (Item("ボックスティッシュ", "B07TISSUE5", "Amazon.co.jp"),),
-)
-LOGIN = LoginSecurity("co.jp", "デモ 太郎", "taro@example.com", "090-1234-5678", 1, True)
-TWO_STEP = TwoStepSettings(
-    "co.jp",
-    True,
-    (TwoStepMethod("authenticator_app", "認証アプリ", True), TwoStepMethod("phone", "末尾が78の電話番号")),
-)
-PRIME = Subscription("Amazonプライム", "active", date(2026, 12, 18), Money(Decimal(600), "JPY"))
-MUSIC = Subscription("Amazon Music Unlimited", "free_trial", date(2026, 12, 25), Money(Decimal(1080), "JPY"))
-KINDLE_DEVICE = Device("デモ太郎のKindle", "KINDLE", date(2025, 10, 1))
-STRANGER = Device("知らないAndroid", "ANDROID_APP", date(2026, 11, 26))
 PHONE_00 = TwoStepMethod("phone", "末尾が00の電話番号")
 UNLIMITED = Subscription("Kindle Unlimited", "active", date(2026, 12, 20), Money(Decimal(980), "JPY"))
 STRAY = ContentItem("知らない本", "B0STRAY001", TODAY - timedelta(days=2), "purchase")
 
 
-# Left out before looking for English: quoted titles and names 「…」, `commands`, URLs and paths, ids, codes,
+def english_left(text: str) -> list[str]:
+    """The shared finder, the account's titles in 「」 left out."""
+    return _english_left(text, titles=True)
+
+
 def test_the_english_finder_finds_an_english_sentence_and_not_ids_or_titles() -> None:
     assert english_left("Open the page yourself.")
     assert not english_left("「Amazon Music Unlimited」を開き、`orderwatch baseline accept devices` を実行")
@@ -429,8 +405,3 @@ def test_a_missing_or_shift_jis_allowlist_is_explained_in_japanese(tmp_path: Pat
     with use_language("ja"), pytest.raises(UsageError) as wrong:
         load_allowlist(sjis)
     assert "UTF-8で保存" in wrong.value.message
-
-
-def english_left(text: str) -> list[str]:
-    """The shared finder, the account's titles in 「」 left out."""
-    return _english_left(text, titles=True)

@@ -107,3 +107,7 @@ def test_without_scripts_empties_every_script_and_keeps_the_rest() -> None:
     )
     assert without_scripts("<p>a</p><script>never closed <p>b</p>") == "<p>a</p><script>never closed <p>b</p>"
     assert without_scripts("<p>no scripts</p>") == "<p>no scripts</p>"
+    # a <script> in a comment is no script: the order cards after it stay
+    commented = "<!-- <script src=x> --><div class=order>1</div><SCRIPT>x()</SCRIPT><p>d</p>"
+    assert without_scripts(commented) == "<!-- <script src=x> --><div class=order>1</div><SCRIPT></SCRIPT><p>d</p>"
+    assert without_scripts("<scripts-list>keep</scripts-list>") == "<scripts-list>keep</scripts-list>"
