@@ -38,6 +38,7 @@ from orderwatch.scrub import scrub_archive
 from orderwatch.state import SignInCooldown
 
 T = TypeVar("T")
+SCREENSHOT_QUALITY = 80  # JPEG quality of the pages' screenshots: the text stays sharp
 SignedIn = Literal["reused_session", "signed_in", "not_signed_in"]
 
 
@@ -327,10 +328,10 @@ class AccountSession:
         )
         capture = PageCapture(kind, cap.url, ids, html=cap.html if self.keep_html else None)
         if screenshot and self.screenshots and self.run_dir is not None and self.worth_a_picture(kind, result):
-            shot = self.run_dir / "pages" / f"{len(self.captures) + 1:02d}-{kind}.png"
+            shot = self.run_dir / "pages" / f"{len(self.captures) + 1:02d}-{kind}.jpg"
             private_dir(shot.parent)
-            try:
-                self.page.screenshot(path=str(shot), full_page=True)
+            try:  # JPEG: a third cheaper to take than PNG (bench/check_targets.py), and smaller in the report
+                self.page.screenshot(path=str(shot), full_page=True, type="jpeg", quality=SCREENSHOT_QUALITY)
                 shot.chmod(0o600)
                 capture.screenshot = shot
             except PlaywrightError:

@@ -46,6 +46,11 @@ def data_dir() -> Path:
     return _xdg("XDG_DATA_HOME", platformdirs.user_data_dir(APP, appauthor=False))
 
 
+def cache_dir() -> Path:
+    """Per-user cache folder ($XDG_CACHE_HOME/orderwatch on Linux): what can be made again (Node's compile cache)."""
+    return _xdg("XDG_CACHE_HOME", platformdirs.user_cache_dir(APP, appauthor=False))
+
+
 def state_dir() -> Path:
     """Per-user state folder ($XDG_STATE_HOME/orderwatch on Linux): saved sessions."""
     return _xdg("XDG_STATE_HOME", platformdirs.user_state_dir(APP, appauthor=False))

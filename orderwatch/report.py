@@ -557,9 +557,7 @@ def finding_screenshot(report: Report, finding: Finding) -> Path | None:
 
 def render_html(report: Report, images: dict[Path, bytes]) -> str:
     """One self-contained HTML page: findings first (each with the screenshot of its page, inlined),
-    then the orders, 1-Click and what the guard blocked. ``images``: screenshot path → PNG bytes."""
-    import base64
-
+    then the orders, 1-Click and what the guard blocked. ``images``: screenshot path → its bytes (JPEG or PNG)."""
     import jinja2
 
     env = jinja2.Environment(
@@ -582,12 +580,12 @@ def render_html(report: Report, images: dict[Path, bytes]) -> str:
     for u in report.unread:  # the page as orderwatch saw it, next to what could not be read
         png = u.snapshot.with_suffix(".png") if u.snapshot is not None else None
         if png is not None and png in images:
-            snapshots[id(u)] = base64.b64encode(images[png]).decode("ascii")
+            snapshots[id(u)] = _data_uri(png, images[png])
     findings = []
     for f in report.findings:
         shot = finding_screenshot(report, f)
         data = images.get(shot) if shot is not None else None
-        findings.append((f, base64.b64encode(data).decode("ascii") if data else None))
+        findings.append((f, _data_uri(shot, data) if shot is not None and data else None))
     return env.get_template("report.html").render(
         report=report,
         headline=headline(report),
@@ -598,3 +596,11 @@ def render_html(report: Report, images: dict[Path, bytes]) -> str:
         settings=settings_summary(report),
         settings_schedule=settings_schedule_note(report),
     )
+
+
+def _data_uri(path: Path, data: bytes) -> str:
+    """A screenshot inline in the report: JPEG for the pages read (cheaper to take), PNG for snapshots."""
+    import base64
+
+    kind = "jpeg" if path.suffix.lower() in (".jpg", ".jpeg") else "png"
+    return f"data:image/{kind};base64,{base64.b64encode(data).decode('ascii')}"

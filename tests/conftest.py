@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,9 @@ ROOT = Path(__file__).resolve().parents[1]
 # Real pages of other projects, never copied into the repository: ../shared/peer-pages beside the checkout,
 # or wherever ORDERWATCH_TEST_PEER_PAGES says. Tests that need them skip when they are absent.
 PEER_PAGES = Path(os.environ.get("ORDERWATCH_TEST_PEER_PAGES") or ROOT.parent / "shared" / "peer-pages")
+# Every Playwright driver the tests start (in-process and in `orderwatch` subprocesses) shares one warm Node
+# compile cache, as a user's runs do (runner.driver_environment); each test's own XDG cache would start cold.
+os.environ.setdefault("NODE_COMPILE_CACHE", os.path.join(tempfile.gettempdir(), "orderwatch-tests-node-cache"))
 
 
 def pytest_report_header() -> str:

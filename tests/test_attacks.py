@@ -18,6 +18,7 @@ off) and through a sign-in (whose pages run scripts)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import shutil
@@ -84,6 +85,10 @@ def _target(site: ReplaySite, session: Path) -> CheckTarget:
     )
 
 
+POLL_S = 0.05  # the sinks' threads look at their sockets this often
+LATE_S = 0.1  # after the run, how long a late connection or datagram still counts
+
+
 @dataclass
 class Sinks:
     """A loopback TCP listener (where WebSockets are aimed: it records every connection it accepts) and a
@@ -97,9 +102,9 @@ class Sinks:
     def __post_init__(self) -> None:
         self.tcp.bind(("127.0.0.1", 0))
         self.tcp.listen(16)
-        self.tcp.settimeout(0.2)
+        self.tcp.settimeout(POLL_S)
         self.udp.bind(("127.0.0.1", 0))
-        self.udp.settimeout(0.2)
+        self.udp.settimeout(POLL_S)
         self._stop = threading.Event()
         self._threads = [threading.Thread(target=f, daemon=True) for f in (self._accept, self._receive)]
         for t in self._threads:
@@ -135,10 +140,20 @@ class Sinks:
                 continue
 
     def close(self) -> None:
-        time.sleep(0.3)  # a late handshake or binding request still counts
+        # The run has ended and closed its context: what it sent is in these sockets' queues already (loopback
+        # delivers at once). A moment more for a handshake still in flight; the threads drain what came.
+        time.sleep(LATE_S)
         self._stop.set()
         for t in self._threads:
             t.join()
+        self.tcp.setblocking(False)  # and whatever came after the threads' last look
+        self.udp.setblocking(False)
+        with contextlib.suppress(OSError):
+            while True:
+                self.connections.append(b"(connected) " + str(self.tcp.accept()[1]).encode())
+        with contextlib.suppress(OSError):
+            while True:
+                self.datagrams.append(self.udp.recv(2048))
         self.tcp.close()
         self.udp.close()
 

@@ -114,10 +114,14 @@ def test_only_pages_a_finding_may_point_at_are_photographed() -> None:
     run_dir = Path(out.stdout.strip().splitlines()[-1].removeprefix("Report: ")).parent
     shots = sorted(p.name for p in (run_dir / "pages").iterdir())
     assert [name.split("-", 1)[1] for name in shots] == [
-        "order-history.png",
-        "order-summary.png",
-        "one-click.png",
-        "memberships.png",  # the first run reads the settings pages: a settings finding may point at them
+        "order-history.jpg",
+        "order-summary.jpg",
+        "one-click.jpg",
+        "memberships.jpg",  # the first run reads the settings pages: a settings finding may point at them
     ]
+    # JPEG (a third cheaper to take than PNG), and the report says so to the browser that shows it
+    assert all((run_dir / "pages" / name).read_bytes()[:3] == b"\xff\xd8\xff" for name in shots)
+    html = (run_dir / "report.html").read_text()
+    assert "data:image/jpeg;base64," in html and "data:image/png" not in html
     report = json.loads((run_dir / "report.json").read_text())
     assert report["findings"][0]["subject"] == "D01-2046175-3391842"
