@@ -1,5 +1,5 @@
-"""Page objects: one class per page, URL constants, intent-named actions, queries that return plain
-values. They navigate and hand back HTML; parsing is elsewhere (orderwatch/parsers)."""
+"""Page objects: one class per page (their addresses: orderwatch/site.py), intent-named actions, queries
+that return plain values. They navigate and hand back HTML; parsing is elsewhere (orderwatch/parsers)."""
 
 from __future__ import annotations
 
@@ -7,71 +7,50 @@ import json
 import random
 import time
 from dataclasses import dataclass
-from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.parse import urlencode
 
 from loguru import logger
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from orderwatch import site
 from orderwatch.errors import OverLimitError, SiteUnreachableError
 from orderwatch.i18n import _
 from orderwatch.marketplace import Marketplace
+from orderwatch.parsers import selectors as S
 
-ORDER_HISTORY = "/your-orders/orders"
-ORDER_SUMMARY = "/gp/digital/your-account/order-summary.html"
-ORDER_DETAILS = "/your-orders/order-details"  # where a summary may redirect (the unified template)
-ONE_CLICK = "/cpe/yourpayments/settings/manageoneclick"
-SIGN_IN = "/ap/signin"
-# Account settings (issue 11; paths from reference/account-pages.md — every page a reconstruction)
-LOGIN_SECURITY = "/ax/account/manage"  # Login & Security (older: /ap/cnep, under the sign-in prefix)
-TWO_STEP = "/a/settings/approval"  # 2-step verification settings (its /setup/… enrolment pages are not read)
-MEMBERSHIPS = "/hz5/yourmembershipsandsubscriptions"  # Memberships & subscriptions
-PRIME_CENTRAL = "/gp/primecentral"  # Prime membership (plan, renewal date)
-DEVICES = "/hz/mycd/digital-console/alldevices"  # Content & Devices → Devices (the list loads through CONSOLE_AJAX)
-CONTENT = "/hz/mycd/digital-console/contentlist/booksAll/dateDsc/"  # Content & Devices → Books, newest first
-CONSOLE_AJAX = "/hz/mycd/digital-console/ajax"  # the console's data endpoint: POST, one named activity
+# The site's paths and URLs live in orderwatch/site.py (one source with the findings' advice).
 # The only console activities orderwatch sends, and the only ones the guard lets through: they read. Every
 # other activity at that endpoint (DeleteContent, DeregisterDevice, ReturnContent, …) changes the account.
 CONSOLE_READ_ACTIVITIES = ("GetDevicesOverview", "GetContentOwnershipData")
 CONSOLE_FIELDS = ("activity", "activityInput", "csrfToken")  # the fields of a console request, nothing else
-MESSAGE_CENTER = "/gp/message"  # Message Center: the mails the site itself sent
 # The only paths of the site the browser may load, whatever asks (a link, a redirect, a refresh, a frame, a
 # prefetch): the pages the flows read, the old addresses that redirect to them, and sign-in with its steps.
 READ_PATHS = (
-    ORDER_HISTORY,
-    ORDER_DETAILS,
-    ORDER_SUMMARY,
-    ONE_CLICK,
-    LOGIN_SECURITY,
-    TWO_STEP,
-    MEMBERSHIPS,
-    PRIME_CENTRAL,
-    DEVICES,
-    CONTENT,
-    MESSAGE_CENTER,
-    "/gp/css/order-history",  # the old order-history address (redirects to ORDER_HISTORY)
-    "/gp/your-account/order-history",  # the older one
-    "/gp/css/homepage.html",  # "Your Account": a signed-out page's sign-in link leads here, then to /ap/signin
-    "/errors/validateCaptcha",  # the site-wide CAPTCHA (read, never answered)
-    "/",  # the home page a signed-out browser may land on
+    site.ORDER_HISTORY,
+    site.ORDER_DETAILS,
+    site.ORDER_SUMMARY,
+    site.ONE_CLICK,
+    site.LOGIN_SECURITY,
+    site.TWO_STEP,
+    site.MEMBERSHIPS,
+    site.PRIME_CENTRAL,
+    site.DEVICES,
+    site.CONTENT,
+    site.MESSAGE_CENTER,
+    site.OLD_ORDER_HISTORY,
+    site.OLDER_ORDER_HISTORY,
+    site.YOUR_ACCOUNT,
+    site.CAPTCHA,
+    site.HOME,
 )
 TOO_LARGE_HEADER = "x-orderwatch-too-large"  # on the guard's own 413 answer for a page over the size limit
-READ_PATH_PREFIXES = ("/ap/",)  # sign-in and its steps (/ap/signin, /ap/mfa, /ap/cvf/…)
+READ_PATH_PREFIXES = (site.SIGN_IN_PREFIX,)  # sign-in and its steps
 
 
 def is_read_path(path: str) -> bool:
     return path in READ_PATHS or path.rstrip("/") in READ_PATHS or path.startswith(READ_PATH_PREFIXES)
-
-
-def history_link(base_url: str, href: str) -> str | None:
-    """The absolute URL of an order-history link found on a page (the "next page" link), or None when it
-    leads anywhere but the order history of this site."""
-    url = urljoin(base_url.rstrip("/") + ORDER_HISTORY, href.strip())
-    parts, base = urlsplit(url), urlsplit(base_url)
-    if (parts.scheme, parts.netloc) != (base.scheme, base.netloc) or parts.path.rstrip("/") != ORDER_HISTORY:
-        return None
-    return url
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,24 +92,22 @@ class AccountPages:
             self._last_status = response.status
 
     def order_history_url(self, time_filter: str) -> str:
-        """The first page of the order history for ``time_filter``. Later pages are reached by the page's
-        own next link (``history_link``): the site has changed how it numbers pages (startIndex=10 →
-        page=1), so the bot never computes them."""
-        return f"{self.base_url}{ORDER_HISTORY}?" + urlencode({"timeFilter": time_filter})
+        """The first page of the order history for ``time_filter`` (later pages: ``history_link``)."""
+        return site.order_history_url(self.base_url, time_filter)
 
     def history_link(self, href: str) -> str | None:
-        return history_link(self.base_url, href)
+        return site.history_link(self.base_url, href)
 
     def order_summary_url(self, order_id: str) -> str:
-        return f"{self.base_url}{ORDER_SUMMARY}?" + urlencode({"ie": "UTF8", "orderID": order_id})
+        return site.order_summary_url(self.base_url, order_id)
 
     def one_click_url(self) -> str:
-        return f"{self.base_url}{ONE_CLICK}"
+        return site.one_click_url(self.base_url)
 
     def settings_url(self, path: str) -> str:
-        """The address of a settings page (LOGIN_SECURITY, TWO_STEP, MEMBERSHIPS, DEVICES, CONTENT,
+        """The address of a settings page (site.LOGIN_SECURITY, TWO_STEP, MEMBERSHIPS, DEVICES, CONTENT,
         MESSAGE_CENTER)."""
-        return f"{self.base_url}{path}"
+        return site.page_url(self.base_url, path)
 
     def console_request(self, activity: str, activity_input: dict[str, object], csrf_token: str) -> Captured:
         """Ask the digital console's data endpoint for one read activity, from the console page now open,
@@ -148,7 +125,7 @@ class AccountPages:
                 "csrfToken": csrf_token,
             }
         )
-        url = f"{self.base_url}{CONSOLE_AJAX}"
+        url = site.console_ajax_url(self.base_url)
         logger.debug("POST {} activity={}", url, activity)
         try:
             answer = self.page.evaluate(_CONSOLE_FETCH, {"url": url, "body": body, "timeout": self.timeout_ms})
@@ -240,20 +217,23 @@ async ({url, body, timeout}) => {
 class SignInPage:
     """The sign-in steps. Actions only; the flow decides which one fits the page (classify_signin)."""
 
-    EMAIL = "#ap_email, #ap_email_login"
-    CONTINUE = "input#continue, #continue input[type=submit], form[name=signIn] input[type=submit]"
-    PASSWORD = "#ap_password"
-    REMEMBER_ME = "input[name=rememberMe]"
-    SIGN_IN_SUBMIT = "#signInSubmit"
-    OTP = "#auth-mfa-otpcode"
-    OTP_REMEMBER = "#auth-mfa-remember-device"
-    OTP_SUBMIT = "#auth-signin-button"
+    # One source with the classifier (parsers/selectors.py): a step it recognises by a field is one whose
+    # field these find. Each tuple becomes one CSS selector list: any of its alternatives matches.
+    EMAIL = ", ".join(S.SIGNIN_EMAIL)
+    CONTINUE = ", ".join(S.SIGNIN_CONTINUE)
+    PASSWORD = ", ".join(S.SIGNIN_PASSWORD)
+    REMEMBER_ME = ", ".join(S.SIGNIN_REMEMBER_ME)
+    SIGN_IN_SUBMIT = ", ".join(S.SIGNIN_PASSWORD_SUBMIT)
+    OTP = ", ".join(S.SIGNIN_TOTP)
+    OTP_REMEMBER = ", ".join(S.SIGNIN_TOTP_REMEMBER)
+    OTP_SUBMIT = ", ".join(S.SIGNIN_TOTP_SUBMIT)
 
     def __init__(self, page: Page, timeout_s: float) -> None:
         self.page = page
         self.timeout_ms = timeout_s * 1000
 
-    SIGN_IN_LINK = "#nav-link-accountList, [data-nav-ref=nav_ya_signin], a[href*='/ap/signin']"
+    # the signed-out page's own link: the one the classifier knows it by, the account menu, any link to sign-in
+    SIGN_IN_LINK = ", ".join((*S.SIGNED_OUT_LINKS, "#nav-link-accountList", f"a[href*='{site.SIGN_IN}']"))
 
     def open_sign_in(self) -> None:
         """From a signed-out page, follow its own "sign in" link (a GET)."""

@@ -25,7 +25,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from orderwatch.allowlist import Allowlist
 from orderwatch.baseline import PAGE_KINDS, Baseline, SettingsRead, baseline_path
-from orderwatch.bots.pages import CONTENT, DEVICES, LOGIN_SECURITY, MEMBERSHIPS, TWO_STEP, Captured
+from orderwatch.bots.pages import Captured
 from orderwatch.diff import (
     attempted_actions,
     check_one_click,
@@ -59,7 +59,9 @@ from orderwatch.parsers import (
     parse_two_step,
 )
 from orderwatch.parsers.order_summary import is_order_not_found
-from orderwatch.report import Report, UnreadPage
+from orderwatch.report import Report, RunError, UnreadPage
+from orderwatch.site import CONTENT, DEVICES, LOGIN_SECURITY, MEMBERSHIPS, TWO_STEP
+from orderwatch.vocabulary import PageKind
 
 MAX_HISTORY_PAGES = 30
 # Failures of one page: the page is recorded as unread and the run goes on with the next one.
@@ -124,18 +126,18 @@ def run_check(
             session.save_session()
     except CheckIncomplete as exc:  # sign-in needs a person, a refused sign-in: no later page can be read
         logger.error("check stopped: {}", exc.message)
-        report.error = {"reason": reason_of(exc), "message": exc.message}
+        report.error = RunError(reason_of(exc), exc.message)
     except PlaywrightError as exc:  # an element that never came, a crashed page: still a report, never clean
         first_line = (str(exc).splitlines() or [exc.__class__.__name__])[0]
         logger.error("browser error: {}", first_line)
         message = _("the browser failed during the check: {error}").format(error=first_line)
-        report.error = {"reason": "browser_error", "message": message}
+        report.error = RunError("browser_error", message)
     finally:
         _mark_not_reached(report, session, history_read, target.settings, fresh)
         report.signed_in, report.pages_read, report.captures = session.signed_in, session.pages_read, session.captures
-        report.guard_blocked = [e.to_json() for e in session.guard.blocked]
+        report.guard_blocked = list(session.guard.blocked)
         unread_summaries = frozenset(u.order_id for u in report.unread if u.kind == "order-summary" and u.order_id)
-        report.findings = credentials_form_finding((report.error or {}).get("reason"))
+        report.findings = credentials_form_finding(report.error.reason if report.error else None)
         report.findings += find_unexpected_orders(
             report.orders, report.summaries, allowlist, target.market, today, unread_summaries
         )
@@ -179,7 +181,9 @@ def _path(url: str) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def _attempt(report: Report, kind: str, url: str, read: Callable[[], T], *, order_id: str | None = None) -> T | None:
+def _attempt(
+    report: Report, kind: PageKind, url: str, read: Callable[[], T], *, order_id: str | None = None
+) -> T | None:
     """``read()``; when the page cannot be read, record it in the report and return None. Failures that
     no later page could get past are recorded too, then raised to end the run."""
     try:
@@ -244,7 +248,7 @@ def _read_settings(session: AccountSession, report: Report, read: SettingsRead, 
     """Read every settings page into ``read``; a page that cannot be read is recorded unread and the next
     one is tried (a page that asks for a person or the password again stops that page only)."""
 
-    def attempt(section: str, read_page: Callable[[str, str], T]) -> T | None:
+    def attempt(section: str, read_page: Callable[[PageKind, str], T]) -> T | None:
         kind, path = SETTINGS_PAGES[section]
         url = session.pages.settings_url(path)
         value = _attempt(report, kind, url, lambda: read_page(kind, url))
@@ -269,7 +273,7 @@ def _read_settings(session: AccountSession, report: Report, read: SettingsRead, 
 
 def _console(
     session: AccountSession,
-    kind: str,
+    kind: PageKind,
     url: str,
     activity: str,
     activity_input: dict[str, object],
@@ -299,7 +303,7 @@ def _console(
     return session.parse(kind, answer, parse, screenshot=False), page
 
 
-def _read_content(session: AccountSession, kind: str, url: str, since: date) -> tuple[ContentItem, ...]:
+def _read_content(session: AccountSession, kind: PageKind, url: str, since: date) -> tuple[ContentItem, ...]:
     """The Kindle titles acquired since ``since``, newest first, batch by batch until one reaches past it."""
     items: list[ContentItem] = []
     page: Captured | None = None

@@ -15,14 +15,14 @@ from loguru import logger
 from playwright.sync_api import Browser
 from playwright.sync_api import Error as PlaywrightError
 
-from orderwatch.bots.pages import MESSAGE_CENTER
 from orderwatch.errors import CheckIncomplete, reason_of
 from orderwatch.flows.check import PAGE_ERRORS, history_pages, read_digital_summary
 from orderwatch.flows.session import AccountSession, CheckTarget
 from orderwatch.i18n import _
 from orderwatch.mail.verdict import MessageCenterRead, OrderLookup
-from orderwatch.models import Order
+from orderwatch.models import GuardEvent, Order
 from orderwatch.parsers import parse_message_center
+from orderwatch.site import MESSAGE_CENTER
 
 LOOK_BACK = timedelta(days=60)  # an order mail arrives within days of the order
 
@@ -32,7 +32,7 @@ class LookupOutcome:
     lookups: list[OrderLookup]
     error: dict[str, str] | None = None
     signed_in: str = "not_signed_in"
-    guard_blocked: list[dict[str, str]] = field(default_factory=list)
+    guard_blocked: list[GuardEvent] = field(default_factory=list)
     message_center: MessageCenterRead = field(
         default_factory=lambda: MessageCenterRead(None, _("the lookup did not reach the Message Center"))
     )
@@ -67,7 +67,7 @@ def look_up_orders(
         )
     finally:
         outcome.signed_in = session.signed_in
-        outcome.guard_blocked = [e.to_json() for e in session.guard.blocked]
+        outcome.guard_blocked = list(session.guard.blocked)
         session.close()
     for oid in order_ids:
         if oid in found:

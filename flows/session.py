@@ -16,7 +16,8 @@ from loguru import logger
 from playwright.sync_api import Browser
 from playwright.sync_api import Error as PlaywrightError
 
-from orderwatch.bots.browser import GuardEvent, RequestGuard, new_context
+from orderwatch.bots.browser import new_context
+from orderwatch.bots.guard import RequestGuard
 from orderwatch.bots.pages import AccountPages, Captured
 from orderwatch.config import private_dir, write_private
 from orderwatch.errors import (
@@ -31,11 +32,13 @@ from orderwatch.errors import (
 from orderwatch.flows.signin import ADVICE, Credentials, guard_stopped, sign_in
 from orderwatch.i18n import _, language, moment
 from orderwatch.marketplace import Marketplace
-from orderwatch.models import PageCapture
+from orderwatch.models import GuardEvent, PageCapture
 from orderwatch.parsers import classify_signin
 from orderwatch.parsers.signin_state import HUMAN_ONLY, SignInState
 from orderwatch.scrub import scrub_archive
+from orderwatch.site import SIGN_IN_PREFIX
 from orderwatch.state import SignInCooldown
+from orderwatch.vocabulary import PageKind
 
 T = TypeVar("T")
 SCREENSHOT_QUALITY = 80  # JPEG quality of the pages' screenshots: the text stays sharp
@@ -298,7 +301,7 @@ class AccountSession:
             self.guard.blocked.extend(guard.blocked)
             context.close()
 
-    def read(self, kind: str, url: str, parse: Callable[[str, str], T], *, screenshot: bool = True) -> T:
+    def read(self, kind: PageKind, url: str, parse: Callable[[str, str], T], *, screenshot: bool = True) -> T:
         """Open ``url`` and parse it; a PageChangedError gets a snapshot of the page."""
         parts = urlsplit(url)
         self.progress(f"{page_name(kind)} {parts.path}" + (f"?{parts.query}" if parts.query else ""))
@@ -373,7 +376,7 @@ def is_reauth(url: str) -> bool:
     authentication age (``openid.pape.max_auth_age=0``), which a valid session still gets on sensitive pages
     (reference/account-pages.md)."""
     query = parse_qs(urlsplit(url).query)
-    return urlsplit(url).path.startswith("/ap/") and query.get("openid.pape.max_auth_age") == ["0"]
+    return urlsplit(url).path.startswith(SIGN_IN_PREFIX) and query.get("openid.pape.max_auth_age") == ["0"]
 
 
 def _without_secrets(cookies: list[Any], guard: RequestGuard) -> list[Any]:

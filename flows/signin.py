@@ -10,7 +10,7 @@ import pyotp
 from loguru import logger
 from playwright.sync_api import Page
 
-from orderwatch.bots.browser import SIGNIN_POST_PATHS, RequestGuard
+from orderwatch.bots.guard import SIGNIN_POST_PATHS, RequestGuard
 from orderwatch.bots.pages import SignInPage
 from orderwatch.errors import (
     CheckIncomplete,
@@ -22,6 +22,7 @@ from orderwatch.errors import (
 )
 from orderwatch.i18n import N_, _
 from orderwatch.parsers.signin_state import HUMAN_ONLY, SignInState, classify_signin
+from orderwatch.site import SIGN_IN_PREFIX
 
 HEADED_ADVICE = N_("Sign in once by hand with `orderwatch login --headed`, then run the check again.")
 # Each advice is one whole message (the Japanese says it in another order); translated where it is raised.
@@ -72,7 +73,6 @@ ADVICE = {
     ),
 }
 MAX_STEPS = 6
-SIGN_IN_PAGE_PREFIX = "/ap/"  # the sign-in pages (/ap/signin, /ap/mfa); credentials are typed nowhere else
 
 
 @dataclass(frozen=True)
@@ -166,7 +166,7 @@ def _check_credentials_form(form: SignInPage, field: str, guard: RequestGuard) -
     origin = guard.site_origin
     fine = (
         (page.scheme, page.netloc) == origin
-        and page.path.startswith(SIGN_IN_PAGE_PREFIX)
+        and page.path.startswith(SIGN_IN_PREFIX)  # credentials are typed on no other page
         and method == "post"
         and (target.scheme, target.netloc) == origin
         and target.path in SIGNIN_POST_PATHS

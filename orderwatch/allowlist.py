@@ -44,7 +44,7 @@ from typing import Any, Literal
 
 from orderwatch.errors import UsageError
 from orderwatch.i18n import _
-from orderwatch.models import Item
+from orderwatch.models import Item, is_order_id
 
 OneClickExpectation = Literal["on", "off", "any"]
 # The currencies of Amazon's marketplaces (ISO 4217): a ceiling in any other code could never apply.
@@ -52,7 +52,6 @@ CURRENCIES = frozenset(
     {"JPY", "USD", "CAD", "MXN", "BRL", "GBP", "EUR", "SEK", "PLN", "TRY", "AED", "SAR", "EGP", "INR", "SGD",
      "AUD", "CNY", "ZAR"}
 )  # fmt: skip
-_ORDER_ID = re.compile(r"^(D\d{2}|\d{3})-\d{7}-\d{7}$")
 _ALLOW_KEYS = {"asin", "title", "title_pattern", "seller", "note"}
 _TOP_KEYS = {"one_click", "price_ceiling", "allow", "acknowledged", "settings", "subscription", "device"}
 
@@ -238,7 +237,7 @@ def parse_allowlist(text: str, path: Path) -> Allowlist:
     if not isinstance(ack_orders, list):
         loc.fail(_("acknowledged.orders must be a list of order ids"), "orders")
     for oid in ack_orders:
-        if not isinstance(oid, str) or not _ORDER_ID.match(oid):
+        if not isinstance(oid, str) or not is_order_id(oid):
             loc.fail(
                 _("acknowledged.orders: {value} is not an order id like 249-1234567-1234567 or D01-...").format(
                     value=repr(oid)

@@ -37,12 +37,15 @@ from orderwatch.models import (
     TwoStepMethod,
     TwoStepSettings,
 )
+from orderwatch.vocabulary import PageKind
 
 VERSION = 1
 # The sections a baseline keeps, in the order reports show them. "content" keeps the titles the user
 # accepted (a title with no order, bought on purpose elsewhere); its latest read is kept for the schedule.
 SECTIONS = ("login_security", "two_step", "subscriptions", "devices", "content")
-PAGE_KINDS = {  # section → the kind of the page it is read from (in reports, snapshots, unread pages)
+PAGE_KINDS: dict[
+    str, PageKind
+] = {  # section → the kind of the page it is read from (in reports, snapshots, unread pages)
     "login_security": "login-security",
     "two_step": "two-step",
     "subscriptions": "memberships",
@@ -50,7 +53,7 @@ PAGE_KINDS = {  # section → the kind of the page it is read from (in reports, 
     "content": "content",
 }
 # A finding kind → the section `baseline accept KIND` accepts.
-FINDING_SECTION = {
+FINDING_SECTION: dict[str, str] = {  # keyed by str: `baseline accept` looks up what a person typed
     "email_changed": "login_security",
     "phone_changed": "login_security",
     "passkey_added": "login_security",

@@ -17,10 +17,6 @@ from orderwatch import (
     i18n,
 )
 from orderwatch.cli_base import (
-    EXIT_FINDINGS,
-    EXIT_INCOMPLETE,
-    EXIT_OK,
-    EXIT_USAGE,
     account_target,
     demo_target,
     main,
@@ -29,7 +25,7 @@ from orderwatch.cli_base import (
     run_options,
     seed_demo_baseline,
 )
-from orderwatch.errors import CheckIncomplete, OrderwatchError, PageChangedError, UsageError, reason_of
+from orderwatch.errors import CheckIncomplete, ExitCode, OrderwatchError, PageChangedError, UsageError, reason_of
 from orderwatch.i18n import _
 from orderwatch.runner import RunOptions, early_driver, execute_check, with_acknowledged, with_browser
 
@@ -112,7 +108,7 @@ def demo(
                     _("orderwatch: the replay site recorded {n} state-changing request(s)!").format(n=len(site.ledger)),
                     err=True,
                 )
-                code = EXIT_INCOMPLETE
+                code = ExitCode.INCOMPLETE
         ctx.exit(code)
 
 
@@ -221,7 +217,7 @@ def check(
             record_failed_run(report, opts)
             ping(settings.heartbeat_url if settings else None, "fail")
             raise
-    ping(settings.heartbeat_url, "success" if code in (EXIT_OK, EXIT_FINDINGS) else "fail")
+    ping(settings.heartbeat_url, "success" if code in (ExitCode.OK, ExitCode.FINDINGS) else "fail")
     ctx.exit(code)
 
 
@@ -289,34 +285,22 @@ def parse(files: tuple[Path, ...], kind: str, marketplace: str) -> None:
     """
     from orderwatch.parsers import parse_one_click, parse_order_history, parse_order_summary
 
-    code = EXIT_OK
+    code = ExitCode.OK
     for path in files:
         try:
             html = path.read_text(encoding="utf-8", errors="replace")
         except OSError as exc:
             click.echo(_("orderwatch: {path}: cannot open: {error}").format(path=path, error=exc.strerror), err=True)
-            code = max(code, EXIT_USAGE)
+            code = max(code, ExitCode.USAGE)
             continue
         try:
             out: dict[str, Any] = {"page": kind, "file": str(path)}
             if kind == "order-history":
-                page = parse_order_history(html, marketplace)
-                out |= {
-                    "marketplace": page.marketplace,
-                    "orders": [o.to_json() for o in page.orders],
-                    "declared_count": page.declared_count,
-                }
+                out |= parse_order_history(html, marketplace).to_json()
             elif kind == "order-summary":
                 s = parse_order_summary(html, marketplace)
-                order = {
-                    "order_id": s.order_id,
-                    "order_date": s.order_date.isoformat(),
-                    "total": s.total.to_json(),
-                    "is_digital": True,
-                    "items": [{"title": i.title, "asin": i.asin, "seller": i.seller} for i in s.items],
-                    "payments": [p.to_json() for p in s.payments],
-                }
-                out |= {"marketplace": s.marketplace, "template": s.template, "orders": [order], "declared_count": None}
+                out |= {"marketplace": s.marketplace, "template": s.template, "orders": [s.to_json()]}
+                out["declared_count"] = None
             elif kind == "message-center":  # issue 11: the Message Center's messages (verify-email reads them)
                 from selectolax.lexbor import LexborHTMLParser
 
@@ -335,15 +319,10 @@ def parse(files: tuple[Path, ...], kind: str, marketplace: str) -> None:
                 out |= _parse_settings(kind, html, marketplace)
             else:
                 oc = parse_one_click(html, marketplace)
-                out |= {
-                    "marketplace": oc.marketplace,
-                    "orders": [],
-                    "declared_count": None,
-                    "one_click": {"enabled": oc.enabled},
-                }
+                out |= {"marketplace": oc.marketplace, "orders": [], "declared_count": None, "one_click": oc.to_json()}
         except PageChangedError as exc:
             click.echo(f"orderwatch: {path}: {exc.message}", err=True)
-            code = EXIT_INCOMPLETE
+            code = ExitCode.INCOMPLETE
             continue
         click.echo(json.dumps(out, ensure_ascii=False))
     sys.exit(code)

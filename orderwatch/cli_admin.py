@@ -5,17 +5,17 @@ from __future__ import annotations
 import json
 import shutil
 import sys
-import time
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
 from orderwatch.cli_base import account_target, demo_target, main, run_options
-from orderwatch.errors import OrderwatchError, UsageError, reason_words
-from orderwatch.i18n import N_, _, ngettext
+from orderwatch.errors import ExitCode, UsageError
+from orderwatch.i18n import _
 from orderwatch.runner import with_browser
+from orderwatch.words import findings_count, history_moment, orders_count, pad, run_status, width
 
 
 @main.command()
@@ -31,7 +31,7 @@ def init(use_keyring: bool) -> None:
     Existing files are never overwritten. Credentials are never written to the config file.
     """
     from orderwatch.config import config_dir, private_dir, write_private
-    from orderwatch.credentials import to_keyring
+    from orderwatch.credentials import to_keyring, usable_totp_secret
 
     folder = private_dir(config_dir())
     for name in ("config.toml", "allowlist.toml"):
@@ -45,7 +45,7 @@ def init(use_keyring: bool) -> None:
         email = click.prompt(_("Amazon e-mail"))
         password = click.prompt(_("Amazon password"), hide_input=True)
         secret = click.prompt(_("TOTP secret (base32, from adding an authenticator app)"), hide_input=True)
-        secret = _check_totp(secret)
+        secret = usable_totp_secret(secret)
         for field, value in (("email", email), ("password", password), ("totp_secret", secret)):
             to_keyring(field, value)
         click.echo(_("stored   e-mail, password and TOTP secret in the OS keyring"))
@@ -109,74 +109,6 @@ def template(name: str) -> str:
     return (localized if localized.is_file() else folder.joinpath(name)).read_text(encoding="utf-8")
 
 
-def _check_totp(secret: str) -> str:
-    """The secret normalised (spaces, case, an otpauth:// URI), or UsageError saying what is wrong."""
-    from orderwatch.credentials import normalize_totp_secret
-
-    try:
-        return normalize_totp_secret(secret)
-    except ValueError as exc:
-        raise UsageError(_("that TOTP secret cannot be used: {why}").format(why=exc)) from None
-
-
-# What doctor calls each check on the terminal (the JSON keeps the English names).
-DOCTOR_CHECKS = {
-    "config": N_("config"),
-    "browser": N_("browser"),
-    "allowlist": N_("allowlist"),
-    "credentials": N_("credentials"),
-    "session": N_("session"),
-    "last run": N_("last run"),
-    "headed": N_("headed"),
-    "notify": N_("notify"),
-}
-DOCTOR_STATUS = {"ok": N_("OK"), "fix": N_("FIX"), "info": N_("INFO")}
-# A run's status as the history and doctor show it (the JSON keeps the code).
-RUN_STATUS = {"clean": N_("clean"), "findings": N_("findings"), "incomplete": N_("incomplete")}
-ONE_CLICK = {"on": N_("on"), "off": N_("off"), "any": N_("any")}
-
-
-def _width(text: str) -> int:
-    """Columns on a terminal: a Japanese character takes two."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(0, width - _width(text))
-
-
-def _join(items: list[str]) -> str:
-    # TRANSLATORS: between the items of a list ("e-mail, password"); Japanese: 、
-    return _(", ").join(items)
-
-
-def _moment(text: str) -> str:
-    """An ISO timestamp from the history as the reader writes it (English: as stored)."""
-    from orderwatch.i18n import language, moment
-
-    if language() == "en":
-        return text
-    try:
-        return moment(datetime.fromisoformat(text))
-    except ValueError:
-        return text
-
-
-def _run_status(status: str, reason: str | None = None) -> str:
-    word = _(RUN_STATUS[status]) if status in RUN_STATUS else status
-    return word if not reason else _("{status} ({reason})").format(status=word, reason=reason_words(reason))
-
-
-def _orders(n: int) -> str:
-    return ngettext("{n} order", "{n} orders", n).format(n=n)
-
-
-def _findings(n: int) -> str:
-    return ngettext("{n} finding", "{n} findings", n).format(n=n)
-
-
 @main.command()
 @click.option("--launch/--no-launch", default=True, show_default=True, help="Also start the browser once.")
 @click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON ([{check, status, detail}]).")
@@ -185,200 +117,18 @@ def doctor(launch: bool, as_json: bool) -> None:
 
     Each line says OK or what to fix. Exit 0 when everything is OK, 1 otherwise.
     """
-    from orderwatch.config import config_dir, load_settings
+    from orderwatch.doctor import CHECK_NAMES, STATUS_WORDS, checks
 
-    problems = 0
-    checks: list[dict[str, str]] = []
-    prefix_width = max(4, *(_width(_(word)) for word in DOCTOR_STATUS.values()))
-
-    def line(ok: bool | None, what: str, detail: str) -> None:
-        nonlocal problems
-        problems += 0 if ok is not False else 1
-        status = "info" if ok is None else "ok" if ok else "fix"
-        checks.append({"check": what, "status": status, "detail": detail})
+    lines = []
+    prefix_width = max(4, *(width(_(word)) for word in STATUS_WORDS.values()))
+    for check in checks(launch):
+        lines.append(check)
         if not as_json:
-            prefix = _pad(_(DOCTOR_STATUS[status]), prefix_width)
-            click.echo(f"{prefix} {_pad(_(DOCTOR_CHECKS.get(what, what)), 12)} {detail}")
-
-    def finish() -> NoReturn:
-        if as_json:
-            click.echo(json.dumps(checks, ensure_ascii=False, indent=2))
-        sys.exit(0 if problems == 0 else 1)
-
-    try:
-        settings = load_settings()
-        path = config_dir() / "config.toml"
-        line(True, "config", str(path) if path.exists() else _("{path} (none: defaults)").format(path=path))
-    except UsageError as exc:
-        line(False, "config", exc.message)
-        finish()
-    line(*_doctor_browser(settings.browser, launch))
-    line(*_doctor_allowlist(settings.allowlist_path))
-    line(*_doctor_credentials(settings))
-    line(*_doctor_session(settings))
-    line(*_doctor_last_run(settings.data_dir))
-    line(None, "headed", _headed_browser(settings.browser))
-    if settings.notify:
-        from orderwatch.notify import invalid_targets
-
-        bad = invalid_targets(list(settings.notify))
-        n = len(settings.notify)
-        if bad:
-            detail = _(
-                "{n} target(s); not valid apprise URLs: {which} (check the scheme: ntfy://, mailto://, …)"
-            ).format(n=n, which=", ".join(f"#{i}" for i in bad))
-        else:
-            detail = _("{n} target(s); all valid (`orderwatch notify --test` sends a test)").format(n=n)
-        line(not bad, "notify", detail)
-    else:
-        line(None, "notify", _("none configured (add apprise URLs as notify = [...] in config.toml)"))
-    finish()
-
-
-def _doctor_browser(configured: Path | None, launch: bool) -> tuple[bool, str, str]:
-    from orderwatch.bots.browser import find_browser
-
-    try:
-        found = find_browser(configured)
-    except UsageError as exc:
-        return False, "browser", exc.message
-    name = str(found or _("Playwright's Chromium"))
-    if not launch:
-        return True, "browser", name
-    start = time.monotonic()
-    try:
-        with_browser(lambda b: b.version, configured, False, True)
-    except OrderwatchError as exc:
-        return False, "browser", _("{browser} did not start: {why}").format(browser=name, why=exc.message)
-    seconds = f"{time.monotonic() - start:.1f}"
-    return True, "browser", _("{browser} (started in {seconds} s)").format(browser=name, seconds=seconds)
-
-
-def _headed_browser(configured: Path | None) -> str:
-    """Whether `orderwatch login --headed` can show a window (it needs full Chromium or Chrome)."""
-    from orderwatch.bots.browser import find_browser
-
-    try:
-        found = find_browser(configured, headed=True)
-    except UsageError:
-        return _("no full Chromium for `login --headed` (Debian: apt-get install chromium); --headless works")
-    if found is None:
-        return _("`login --headed` will use the Chromium Playwright downloaded")
-    return _("`login --headed` will use {browser}").format(browser=found)
-
-
-def _doctor_allowlist(path: Path) -> tuple[bool, str, str]:
-    from orderwatch.allowlist import load_allowlist
-
-    if not path.exists():
-        return False, "allowlist", _("{path} is missing: run `orderwatch init`").format(path=path)
-    try:
-        rules = load_allowlist(path)
-    except UsageError as exc:
-        return False, "allowlist", exc.message
-    expected = _(ONE_CLICK[rules.one_click]) if rules.one_click in ONE_CLICK else rules.one_click
-    return (
-        True,
-        "allowlist",
-        _("{path} ({n} rule(s), 1-Click expected {expected})").format(path=path, n=len(rules.rules), expected=expected),
-    )
-
-
-def _doctor_credentials(settings: Any) -> tuple[bool, str, str]:
-    from orderwatch.credentials import from_keyring
-
-    found, missing = [], []
-    for key, field, value in (
-        ("email", _("e-mail"), settings.email),
-        ("password", _("password"), settings.password),
-        ("totp_secret", _("TOTP secret"), settings.totp_secret),
-    ):
-        if value:
-            found.append(_("{field} (environment/.env)").format(field=field))
-        elif stored := from_keyring(key):
-            if key == "totp_secret":
-                try:
-                    _check_totp(stored)
-                except UsageError as exc:
-                    return False, "credentials", _("the TOTP secret in the keyring: {why}").format(why=exc.message)
-            found.append(_("{field} (keyring)").format(field=field))
-        else:
-            missing.append(field)
-    if missing:
-        return (
-            False,
-            "credentials",
-            _(
-                "missing: {fields} — set ORDERWATCH_* in .env or run "
-                "`orderwatch init --keyring` (needed only when the session expires)"
-            ).format(fields=_join(missing)),
-        )
-    return True, "credentials", _("present: {fields}").format(fields=_join(found))
-
-
-def _doctor_session(settings: Any) -> tuple[bool, str, str]:
-    from orderwatch.i18n import day
-    from orderwatch.marketplace import get_marketplace
-    from orderwatch.state import SignInCooldown
-
-    market = get_marketplace(settings.marketplace)
-    sessions = sorted(settings.state_dir.glob(f"session-{market.code}-*.json"))
-    sessions = [s for s in sessions if not s.name.endswith(".cooldown.json")]
-    if not sessions:
-        return False, "session", _("none saved: sign in once with `orderwatch login --headed`")
-    path = sessions[-1]
-    cooldown = SignInCooldown(path.with_name(path.stem + ".cooldown.json")).active_until()
-    if cooldown is not None:
-        return (
-            False,
-            "session",
-            _("automatic sign-in paused until {until} ({reason}): `orderwatch login --headed`").format(
-                until=_moment(cooldown[0].isoformat(timespec="minutes")), reason=cooldown[1]
-            ),
-        )
-    try:
-        cookies = json.loads(path.read_text(encoding="utf-8")).get("cookies", [])
-    except (OSError, ValueError):
-        return (
-            False,
-            "session",
-            _("{path} cannot be read: sign in again with `orderwatch login --headed`").format(path=path),
-        )
-    names = set(market.session_cookies)
-    expiry = [c.get("expires", -1) for c in cookies if c.get("name") in names]
-    if not expiry:
-        return False, "session", _("the saved session has no sign-in cookie: `orderwatch login --headed`")
-    if all(e != -1 and e < time.time() for e in expiry):
-        return False, "session", _("expired: `orderwatch login --headed` (or let the next check sign in)")
-    until = max(expiry)
-    if until == -1:
-        return True, "session", _("saved, valid until the browser session ends")
-    return True, "session", _("saved, valid until {day}").format(day=day(datetime.fromtimestamp(until).date()))
-
-
-def _doctor_last_run(data_dir: Path) -> tuple[bool, str, str]:
-    from orderwatch.history import History
-
-    if not (data_dir / "history.sqlite3").exists():
-        return True, "last run", _("none yet")
-    with History.open(data_dir) as history:
-        runs = history.runs(limit=1)
-    if not runs:
-        return True, "last run", _("none yet")
-    r = runs[0]
-    text = _("{started}: {status}, {orders}, {findings}").format(
-        started=_moment(r.started_at),
-        status=_run_status(r.status),
-        orders=_orders(r.orders),
-        findings=_findings(r.findings),
-    )
-    if r.status == "incomplete":
-        if r.report_path:
-            why = _("{run} — could not complete ({reason}); see {path}")
-        else:
-            why = _("{run} — could not complete ({reason}) (it ended before writing a report)")
-        return False, "last run", why.format(run=text, reason=reason_words(r.error_reason or ""), path=r.report_path)
-    return True, "last run", text
+            prefix = pad(_(STATUS_WORDS[check.status]), prefix_width)
+            click.echo(f"{prefix} {pad(_(CHECK_NAMES.get(check.name, check.name)), 12)} {check.detail}")
+    if as_json:
+        click.echo(json.dumps([c.to_json() for c in lines], ensure_ascii=False, indent=2))
+    sys.exit(ExitCode.OK if all(c.status != "fix" for c in lines) else ExitCode.FINDINGS)
 
 
 @main.command()
@@ -449,9 +199,6 @@ def _login_target(settings: Any) -> tuple[Any, bool]:
     return dataclasses.replace(target, creds=Credentials(None, None, None)), loopback
 
 
-ORDER_ID = r"^(D\d{2}|\d{3})-\d{7}-\d{7}$"
-
-
 @main.command()
 @click.argument("order_id", required=False)
 @click.option("--note", help="Why this order is fine (kept in the history).")
@@ -517,11 +264,12 @@ def _day(at: str) -> str:
 def normalize_order_id(text: str) -> str:
     """An order id as people paste it — full-width (ｄ０１－…), lower case, with spaces — in the site's form;
     UsageError when it is not one."""
-    import re
     import unicodedata
 
+    from orderwatch.models import is_order_id
+
     oid = "".join(unicodedata.normalize("NFKC", text).split()).upper().replace("‐", "-").replace("−", "-")
-    if not re.match(ORDER_ID, oid):
+    if not is_order_id(oid):
         raise UsageError(
             _("{text!r} is not an order id like 249-1234567-1234567 or D01-1234567-1234567").format(text=text)
         )
@@ -670,10 +418,10 @@ def history(limit: int, as_json: bool, demo: bool) -> None:
         return
     rows = [
         (
-            _moment(r.started_at),
-            _run_status(r.status, r.error_reason),
-            _orders(r.orders),
-            _findings(r.findings),
+            history_moment(r.started_at),
+            run_status(r.status, r.error_reason),
+            orders_count(r.orders),
+            findings_count(r.findings),
             r.report_path or "-",
         )
         for r in runs
@@ -682,9 +430,9 @@ def history(limit: int, as_json: bool, demo: bool) -> None:
     header = tuple(_("started|status|orders|findings|report").split("|"))
     if len(header) != 5:
         header = ("started", "status", "orders", "findings", "report")
-    widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(4)]
+    widths = [max(width(row[i]) for row in [header, *rows]) for i in range(4)]
     for row in [header, *rows]:
-        click.echo("  ".join(_pad(cell, w) for cell, w in zip(row[:4], widths, strict=True)) + "  " + row[4])
+        click.echo("  ".join(pad(cell, w) for cell, w in zip(row[:4], widths, strict=True)) + "  " + row[4])
 
 
 @main.command()
@@ -793,7 +541,7 @@ def notify(test: bool) -> None:
             click.echo(_("FAILED  notification target #{index}: {why}").format(index=index, why=failed[index]))
         else:
             click.echo(_("sent    notification target #{index}").format(index=index))
-    sys.exit(1 if failed else 0)
+    sys.exit(ExitCode.FINDINGS if failed else ExitCode.OK)
 
 
 @main.command()
@@ -834,7 +582,7 @@ def record(
     """
     from orderwatch.allowlist import Allowlist, load_allowlist
     from orderwatch.config import load_settings, private_dir, write_private
-    from orderwatch.recording import RULES, scrub_json, scrub_page, scrub_url
+    from orderwatch.recording import make_recording
     from orderwatch.runner import execute_check
 
     settings = load_settings(
@@ -864,44 +612,18 @@ def record(
         report, _status = execute_check(target, rules, opts)
         known = (target.creds.email or "",)
     folder = private_dir(out)
-    manifest: list[dict[str, Any]] = []
-    totals: dict[str, int] = {}
-    per_page: dict[str, dict[str, int]] = {}
     captured_at = (report.finished_at or datetime.now().astimezone()).isoformat(timespec="seconds")
-    for index, capture in enumerate(report.captures, 1):
-        if capture.html is None:
-            continue
-        is_json = capture.html.lstrip().startswith(("{", "["))  # the console's answers (devices, content)
-        name = f"{index:02d}-{capture.kind}.{'json' if is_json else 'html'}"
-        scrub = scrub_json if is_json else scrub_page
-        scrubbed, counts = scrub(capture.html, known + extra)
-        write_private(folder / name, scrubbed)
-        manifest.append(
-            {
-                "file": name,
-                "url": scrub_url(capture.url),
-                "page": capture.kind,
-                "marketplace": report.marketplace,
-                "captured_at": captured_at,
-                "orders": len(capture.order_ids),
-            }
-        )
-        per_page[name] = dict(counts)
-        for rule, n in counts.items():
-            totals[rule] = totals.get(rule, 0) + n
-    write_private(folder / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
-    scrub_report = {
-        "rules": RULES,
-        "replaced": totals,
-        "pages": per_page,
-        "note": "Counts only: the replaced values are not kept anywhere.",
-    }
-    write_private(folder / "scrub-report.json", json.dumps(scrub_report, ensure_ascii=False, indent=2) + "\n")
+    recording = make_recording(report.captures, report.marketplace, captured_at, known + extra)
+    for name, text in recording.pages.items():
+        write_private(folder / name, text)
+    for name, content in (("manifest.json", recording.manifest), ("scrub-report.json", recording.scrub_report)):
+        write_private(folder / name, json.dumps(content, ensure_ascii=False, indent=2) + "\n")
+    totals = recording.replaced
     replaced = ", ".join(f"{k} {v}" for k, v in sorted(totals.items())) or _("nothing")
     click.echo(
         _("Recorded {n} page(s) into {folder} (check status: {status}); replaced: {replaced}.").format(
-            n=len(manifest), folder=folder, status=_run_status(report.status), replaced=replaced
+            n=len(recording.manifest), folder=folder, status=run_status(report.status), replaced=replaced
         )
     )
     click.echo(_("Read the pages before you share them."))
-    sys.exit(0 if report.status != "incomplete" else 3)
+    sys.exit(report.exit_code if report.status == "incomplete" else ExitCode.OK)

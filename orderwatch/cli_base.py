@@ -17,7 +17,7 @@ import click
 from loguru import logger
 
 from orderwatch import __version__, i18n
-from orderwatch.errors import OrderwatchError, UsageError
+from orderwatch.errors import ExitCode, OrderwatchError, UsageError
 from orderwatch.i18n import _
 from orderwatch.runner import RunOptions, exit_interrupted
 
@@ -26,8 +26,6 @@ if TYPE_CHECKING:
     from orderwatch.flows.session import CheckTarget
 
 T = TypeVar("T")
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
-EXIT_BROKEN_PIPE = 141  # the reader of the output went away (128 + SIGPIPE, as shells report it)
 REAL_SITE_PAUSE_S = 2.0  # one page at a time, a pause between pages: look like the same person every night
 
 
@@ -49,17 +47,20 @@ class _Group(click.Group):
         except BrokenPipeError:  # `orderwatch … | head`: the reader is gone; end quietly, as for SIGPIPE
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())  # Python's final flush must not fail again
-            ctx.exit(EXIT_BROKEN_PIPE)
+            ctx.exit(ExitCode.BROKEN_PIPE)
         except Exception as exc:  # a bug or an unforeseen failure: never exit 0 (clean) or 1 (findings)
             logger.opt(exception=exc).debug("internal error")
             first = (str(exc).splitlines() or [""])[0]
-            click.echo(
-                _("orderwatch: internal error ({error}); the check did not complete").format(
-                    error=f"{exc.__class__.__name__}: {mask(first)[:200]}"
-                ),
-                err=True,
-            )
-            ctx.exit(EXIT_INCOMPLETE)
+            error = f"{exc.__class__.__name__}: {mask(first)[:200]}"
+            if ctx.invoked_subcommand in ("check", "demo"):
+                message = _("orderwatch: internal error ({error}); the check did not complete").format(error=error)
+            else:  # init, parse, doctor, …: no check was running, so say which command did not complete
+                command = " ".join(filter(None, ("orderwatch", ctx.invoked_subcommand)))
+                message = _("orderwatch: internal error ({error}); `{command}` did not complete").format(
+                    error=error, command=command
+                )
+            click.echo(message, err=True)
+            ctx.exit(ExitCode.INCOMPLETE)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -74,3 +74,11 @@ def normalize_totp_secret(raw: str) -> str:
             _("it is too short ({n} characters; an authenticator secret has 16 or more)").format(n=len(text))
         )
     return text
+
+
+def usable_totp_secret(secret: str) -> str:
+    """The secret normalised (spaces, case, an otpauth:// URI), or UsageError saying what is wrong."""
+    try:
+        return normalize_totp_secret(secret)
+    except ValueError as exc:
+        raise UsageError(_("that TOTP secret cannot be used: {why}").format(why=exc)) from None

@@ -10,14 +10,16 @@ from datetime import date
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from orderwatch import site
 from orderwatch.allowlist import Allowlist
-from orderwatch.baseline import LoginState, SettingsRead, device_family, how_acquired, method_kind
+from orderwatch.baseline import LoginState, Masked, SettingsRead, device_family, how_acquired, method_kind
 from orderwatch.i18n import _, day, ngettext
 from orderwatch.marketplace import Marketplace
 from orderwatch.models import (
     ContentItem,
     Device,
     DigitalOrderSummary,
+    GuardEvent,
     Item,
     Money,
     OneClickSettings,
@@ -25,14 +27,14 @@ from orderwatch.models import (
     Subscription,
     TwoStepSettings,
 )
+from orderwatch.vocabulary import FindingKind, GuardReason
 
 Severity = Literal["high", "medium", "low"]
 
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    # unexpected_order | one_click_enabled | one_click_disabled | page_attempted_action | credentials_form_unexpected
-    kind: str
+    kind: FindingKind
     severity: Severity
     subject: str  # an order's id for order findings; "one_click" for the setting
     message: str  # one sentence a person understands
@@ -113,12 +115,8 @@ def find_unexpected_orders(
     return findings
 
 
-def _one_click_url(market: Marketplace) -> str:
-    return f"{market.base_url}/cpe/yourpayments/settings/manageoneclick"
-
-
 def check_one_click(settings: OneClickSettings, allowlist: Allowlist, market: Marketplace) -> list[Finding]:
-    page = _one_click_url(market)
+    page = site.one_click_url(market)
     if settings.enabled and allowlist.one_click == "off":
         return [
             Finding(
@@ -182,7 +180,7 @@ def _order_sentence(order: Order, summary: DigitalOrderSummary | None, today: da
 
 
 def order_advice(order: Order, market: Marketplace) -> str:
-    orders_url = f"{market.base_url}/your-orders/orders"
+    orders_url = site.order_history_url(market)
     if order.is_digital:
         return _(
             "If nobody in your household meant to buy it: a Kindle book not yet read can be returned for a refund "
@@ -194,8 +192,8 @@ def order_advice(order: Order, market: Marketplace) -> str:
             "`orderwatch ack {order_id}`."
         ).format(
             orders_url=orders_url,
-            content_url=_content_url(market),
-            one_click_url=_one_click_url(market),
+            content_url=site.content_url(market),
+            one_click_url=site.one_click_url(market),
             order_id=order.order_id,
         )
     return _(
@@ -209,7 +207,7 @@ def order_advice(order: Order, market: Marketplace) -> str:
 # Refused requests that a page made to act: change something, reach a path the bot never reads, carry a
 # secret, open a channel, or take the browser elsewhere. Refused third-party sub-resources (telemetry) and
 # the sign-in page's own telemetry beacons are only logged.
-_ATTEMPTS = frozenset(
+_ATTEMPTS: frozenset[GuardReason] = frozenset(
     {
         "state_changing_method",
         "console_activity_refused",
@@ -224,19 +222,20 @@ _ATTEMPTS = frozenset(
 )
 
 
-def attempted_actions(guard_blocked: list[dict[str, str]]) -> list[Finding]:
+def attempted_actions(guard_blocked: list[GuardEvent]) -> list[Finding]:
     """One finding per method and address the guard refused because a page tried to act (``guard_blocked``
     as in the report). An attacked run is never an all-clear."""
     findings: list[Finding] = []
     seen: set[tuple[str, str]] = set()
     for event in guard_blocked:
-        method, url, rtype, reason = event["method"], event["url"], event["resource_type"], event["reason"]
+        method, url, rtype, reason = event.method, event.url, event.resource_type, event.reason
         navigation = rtype in ("document", "popup", "websocket")
-        telemetry = not navigation and reason == "state_changing_method" and urlsplit(url).path.startswith("/ap/")
+        sign_in = urlsplit(url).path.startswith(site.SIGN_IN_PREFIX)
+        telemetry = not navigation and reason == "state_changing_method" and sign_in
         if telemetry or not (reason in _ATTEMPTS or (navigation and reason.endswith("off_site"))):
             continue
-        if event.get("detail"):  # a refused console request: which activity it asked for
-            url = f"{url} activity={event['detail']}"
+        if event.detail:  # a refused console request: which activity it asked for
+            url = f"{url} activity={event.detail}"
         if (method, url) in seen:
             continue
         seen.add((method, url))
@@ -302,18 +301,6 @@ def _sign_out_everywhere() -> str:
     )
 
 
-def _login_url(market: Marketplace) -> str:
-    return f"{market.base_url}/ax/account/manage"
-
-
-def _two_step_url(market: Marketplace) -> str:
-    return f"{market.base_url}/a/settings/approval"
-
-
-def _content_url(market: Marketplace) -> str:
-    return f"{market.base_url}/hz/mycd/digital-console/contentlist/booksAll/dateDsc/"
-
-
 def _when(read: SettingsRead, section: str, today: date) -> str:
     """ " (as read on 2026-11-25; …)" for a section not read by this run; "" for one it read."""
     if section in read.fresh or section not in read.read_at:
@@ -361,9 +348,9 @@ def _login_findings(read: SettingsRead, base: LoginState | None, market: Marketp
     now = read.login_security
     if now is None or base is None:
         return []
-    when, url = _when(read, "login_security", today), _login_url(market)
+    when, url = _when(read, "login_security", today), site.login_security_url(market)
     found = []
-    changed = (
+    changed: tuple[tuple[FindingKind, Masked | None, Masked | None, str, str], ...] = (
         (
             "email_changed",
             base.email,
@@ -433,7 +420,7 @@ def _login_findings(read: SettingsRead, base: LoginState | None, market: Marketp
 def _two_step_findings(
     read: SettingsRead, base: TwoStepSettings | None, allowlist: Allowlist, market: Marketplace, today: date
 ) -> list[Finding]:
-    url, found = _two_step_url(market), []
+    url, found = site.two_step_url(market), []
     enabled = read.two_step.enabled if read.two_step is not None else None
     section = "two_step"
     if enabled is None and read.login_security is not None:  # Login & Security's row says it too
@@ -477,9 +464,9 @@ def _two_step_findings(
     old_methods = {(m.kind, m.label) for m in base.methods}
     new_methods = {(m.kind, m.label) for m in now.methods}
     when = _when(read, "two_step", today)
-    changes = (
+    changes: tuple[tuple[FindingKind, set[tuple[str, str]], str, str], ...] = (
         (
-            "added",
+            "two_step_method_added",
             new_methods - old_methods,
             _("A 2-step verification method was added: {label} ({kind}){when}."),
             _(
@@ -489,7 +476,7 @@ def _two_step_findings(
             ),
         ),
         (
-            "removed",
+            "two_step_method_removed",
             old_methods - new_methods,
             _("A 2-step verification method was removed: {label} ({kind}){when}."),
             _(
@@ -499,11 +486,11 @@ def _two_step_findings(
             ),
         ),
     )
-    for verb, methods, message, advice in changes:
+    for finding_kind, methods, message, advice in changes:
         for kind, label in sorted(methods):
             found.append(
                 Finding(
-                    kind=f"two_step_method_{verb}",
+                    kind=finding_kind,
                     severity="high",
                     subject=f"two_step:{kind}:{label}",
                     message=message.format(label=label, kind=method_kind(kind), when=when),
@@ -548,7 +535,7 @@ def _subscription_findings(
     if now is None:
         return []
     running = {s.name for s in (base or ()) if s.status != "cancelled"}
-    url = f"{market.base_url}/hz5/yourmembershipsandsubscriptions"
+    url = site.memberships_url(market)
     found = []
     for sub in now:
         if sub.status == "cancelled":
@@ -618,7 +605,7 @@ def _device_findings(
     if now is None:
         return []
     known = {(d.name, d.family) for d in (base or ())}
-    url = f"{market.base_url}/hz/mycd/digital-console/alldevices"
+    url = site.devices_url(market)
     found = []
     for dev in now:
         expected = allowlist.expects_device(dev.name, dev.family)
@@ -680,7 +667,7 @@ def _content_findings(
     ordered = {i.asin for o in orders for i in o.items if i.asin}
     ordered |= {i.asin for s in summaries.values() for i in s.items if i.asin}
     done = {c.asin for c in accepted}
-    url = _content_url(market)
+    url = site.content_url(market)
     found = []
     for item in now:
         if item.acquired < since or item.how not in ("purchase", "free") or item.asin in ordered | done:

@@ -18,14 +18,16 @@ the advice passed in already translated); ``state`` and ``reason`` stay codes.
 
 from __future__ import annotations
 
+from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
 from orderwatch.i18n import N_, _, language
+from orderwatch.vocabulary import PageKind
 
 # The pages a PageChangedError names, as the reader knows them (the same names as the report's). In English the
 # message keeps the page's kind ("cannot read the order-history page"), as it always has.
-PAGE_NAMES = {
+PAGE_NAMES: dict[PageKind, str] = {
     "order-history": N_("order history"),
     "order-summary": N_("order summary"),
     "one-click": N_("1-Click settings"),
@@ -41,7 +43,8 @@ PAGE_NAMES = {
 
 
 def page_name(page: str) -> str:
-    """The page ``page`` (a kind) named for the reader: the kind itself in English, the site's name otherwise."""
+    """The page ``page`` (a kind) named for the reader: the kind itself in English, the site's name otherwise.
+    A ``str``, not a ``PageKind``: the parsers name their pages in ``PageChangedError`` with plain strings."""
     if language() == "en" or page not in PAGE_NAMES:
         return page
     return _(PAGE_NAMES[page])
@@ -90,10 +93,21 @@ def reason_words(reason: str) -> str:
     return _(REASON_WORDS[reason]) if reason in REASON_WORDS else reason
 
 
+class ExitCode(IntEnum):
+    """What every command's exit status means (README: "Exit codes"). The one list of them."""
+
+    OK = 0  # all as expected (doctor: nothing to fix)
+    FINDINGS = 1  # something to look at: a finding, a phishing mail, a doctor line to fix
+    USAGE = 2  # bad input nothing was run with: an option, config.toml, the allowlist, missing credentials
+    INCOMPLETE = 3  # the check (or lookup) could not read everything; an internal error
+    INTERRUPTED = 130  # Ctrl-C (SIGINT): 128 + 2, as shells report it
+    BROKEN_PIPE = 141  # the reader of the output went away (128 + SIGPIPE, as shells report it)
+
+
 class OrderwatchError(Exception):
     """Root of orderwatch's errors. ``meta`` holds context for logs and the report."""
 
-    exit_code = 3
+    exit_code = ExitCode.INCOMPLETE
 
     def __init__(self, message: str, **meta: Any) -> None:
         super().__init__(message)
@@ -104,13 +118,13 @@ class OrderwatchError(Exception):
 class UsageError(OrderwatchError):
     """Raised for bad input the user can fix (config, allowlist, arguments). Exit 2, nothing is run."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
 
 class CheckIncomplete(OrderwatchError):
     """Raised when the check could not be completed. Exit 3; the report's status is "incomplete"."""
 
-    exit_code = 3
+    exit_code = ExitCode.INCOMPLETE
     reason = "incomplete"
 
 

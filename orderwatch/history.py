@@ -117,7 +117,7 @@ class History:
                     report.status,
                     len(report.orders),
                     len(report.findings),
-                    (report.error or {}).get("reason"),
+                    report.error.reason if report.error else None,
                     str(report_path) if report_path else None,
                 ),
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote_plus
 
 from loguru import logger
 
@@ -24,6 +25,11 @@ def register_secret(value: str | None) -> None:
 def mask(text: str) -> str:
     for s in sorted(_SECRETS, key=len, reverse=True):
         text = text.replace(s, MASK)
+    # a secret a URL carries is percent-encoded (a page's script sending the password in a query): the line
+    # is then logged decoded, so that no encoding of it is left to read
+    decoded = unquote_plus(text)
+    if decoded != text and any(s in decoded for s in _SECRETS):
+        return mask(decoded)
     return text
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from orderwatch.vocabulary import MarketplaceCode
+
 
 @dataclass(frozen=True, slots=True)
 class Marketplace:
-    code: str  # "co.jp" | "com"
+    code: MarketplaceCode
     host: str
     assoc_handle: str
     session_cookies: tuple[str, ...]
@@ -21,7 +23,7 @@ class Marketplace:
         return f"https://{self.host}"
 
 
-MARKETPLACES: dict[str, Marketplace] = {
+MARKETPLACES: dict[str, Marketplace] = {  # keyed by str: the code a person configured, still unchecked
     "co.jp": Marketplace(
         code="co.jp",
         host="www.amazon.co.jp",

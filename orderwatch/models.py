@@ -1,11 +1,26 @@
-"""Typed data the parsers produce and the diff consumes. Plain frozen dataclasses, no behaviour."""
+"""Typed data the parsers produce and the diff consumes. Plain frozen dataclasses, no behaviour; and the
+form of an order id, the one fact about the data that pages, mails and the allowlist all check."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+
+from orderwatch.vocabulary import GuardReason
+
+# An Amazon order id: three digits (a physical order) or D and two digits (a digital one), then two groups of
+# seven digits: 249-1234567-1234567, D01-2046175-3391842. Unanchored and without a group: a reader that finds
+# ids inside text puts its own boundaries around ``ORDER_ID_PATTERN.pattern`` (a page: word boundaries; a
+# mail: no letter, digit or dash beside it).
+ORDER_ID_PATTERN = re.compile(r"(?:D\d{2}|\d{3})-\d{7}-\d{7}")
+
+
+def is_order_id(text: str) -> bool:
+    """True when ``text`` is one order id and nothing else (not even a trailing newline)."""
+    return ORDER_ID_PATTERN.fullmatch(text) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +77,13 @@ class OrderHistoryPage:
     def has_next_page(self) -> bool:
         return self.next_page_url is not None
 
+    def to_json(self) -> dict[str, object]:
+        return {
+            "marketplace": self.marketplace,
+            "orders": [o.to_json() for o in self.orders],
+            "declared_count": self.declared_count,
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class Payment:
@@ -89,6 +111,17 @@ class DigitalOrderSummary:
     payments: tuple[Payment, ...] = field(default=())
     template: str = "legacy"  # "legacy" (/gp/digital/your-account/order-summary.html) | "unified" (order-details)
 
+    def to_json(self) -> dict[str, object]:
+        """The order this summary shows, as an order of the history is written, with its sellers and payments."""
+        return {
+            "order_id": self.order_id,
+            "order_date": self.order_date.isoformat(),
+            "total": self.total.to_json(),
+            "is_digital": True,
+            "items": [{"title": i.title, "asin": i.asin, "seller": i.seller} for i in self.items],
+            "payments": [p.to_json() for p in self.payments],
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class OneClickSettings:
@@ -96,6 +129,9 @@ class OneClickSettings:
     enabled: bool  # 1-Click for this browser
     default_payment: str | None = None
     default_address_set: bool | None = None
+
+    def to_json(self) -> dict[str, bool]:
+        return {"enabled": self.enabled}
 
 
 @dataclass
@@ -223,3 +259,25 @@ class MessageEntry:
 
     def to_json(self) -> dict[str, object]:
         return {"subject": self.subject, "sent": self.sent.isoformat(), "order_ids": list(self.order_ids)}
+
+
+@dataclass(frozen=True, slots=True)
+class GuardEvent:
+    """A request the read-only guard refused (bots/guard.py ``RequestGuard``): kept here, among the pure data,
+    so the report and the findings can hold and judge it without reaching the browser."""
+
+    method: str
+    url: str
+    resource_type: str
+    reason: GuardReason
+    detail: str = ""  # for a refused console request: the activity it asked for
+
+    def to_json(self) -> dict[str, str]:
+        out = {
+            "kind": "guard_blocked",
+            "method": self.method,
+            "url": self.url,
+            "resource_type": self.resource_type,
+            "reason": self.reason,
+        }
+        return out | ({"detail": self.detail} if self.detail else {})

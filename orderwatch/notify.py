@@ -62,7 +62,7 @@ def decide(
         earlier_incomplete += 1
     if report.incomplete:
         if earlier_incomplete + 1 == incomplete_after:
-            reason = (report.error or {}).get("message") or _("unknown reason")
+            reason = (report.error.message if report.error else "") or _("unknown reason")
             title = title or _("orderwatch: the check could not be completed {n} times in a row").format(
                 n=incomplete_after
             )

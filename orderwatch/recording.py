@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from orderwatch.models import PageCapture
 
 RULES: dict[str, str] = {
     "known_value": "values known to be the user's (the account e-mail, names given with --scrub)",
@@ -201,3 +205,55 @@ def _set_text(node: LexborNode, text: str) -> None:
 def scrub_url(url: str) -> str:
     """A URL for the manifest: ids in its query replaced."""
     return _scrub_url(url, Counter())
+
+
+@dataclass(frozen=True)
+class Recording:
+    """What `orderwatch record` writes: each page scrubbed (file name → text), the manifest (URL scrubbed,
+    page kind, marketplace, capture time, how many orders) and the scrub report (counts per rule, never
+    the values)."""
+
+    pages: dict[str, str]
+    manifest: list[dict[str, Any]]
+    scrub_report: dict[str, Any]
+
+    @property
+    def replaced(self) -> dict[str, int]:
+        return dict(self.scrub_report["replaced"])
+
+
+def make_recording(
+    captures: Iterable[PageCapture], marketplace: str, captured_at: str, known: tuple[str, ...] = ()
+) -> Recording:
+    """The recording of a run's captured pages (those with their HTML kept); ``known``: values to replace
+    wherever they appear (the account e-mail, names given with --scrub)."""
+    pages: dict[str, str] = {}
+    manifest: list[dict[str, Any]] = []
+    totals: Counter[str] = Counter()
+    per_page: dict[str, dict[str, int]] = {}
+    for index, capture in enumerate(captures, 1):
+        if capture.html is None:
+            continue
+        is_json = capture.html.lstrip().startswith(("{", "["))  # the console's answers (devices, content)
+        name = f"{index:02d}-{capture.kind}.{'json' if is_json else 'html'}"
+        scrubbed, counts = (scrub_json if is_json else scrub_page)(capture.html, known)
+        pages[name] = scrubbed
+        manifest.append(
+            {
+                "file": name,
+                "url": scrub_url(capture.url),
+                "page": capture.kind,
+                "marketplace": marketplace,
+                "captured_at": captured_at,
+                "orders": len(capture.order_ids),
+            }
+        )
+        per_page[name] = dict(counts)
+        totals.update(counts)
+    scrub_report = {
+        "rules": RULES,
+        "replaced": dict(totals),
+        "pages": per_page,
+        "note": "Counts only: the replaced values are not kept anywhere.",
+    }
+    return Recording(pages, manifest, scrub_report)

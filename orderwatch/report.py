@@ -13,12 +13,17 @@ from markupsafe import Markup, escape
 
 from orderwatch.baseline import FINDING_SECTION, PAGE_KINDS, SECTIONS, SettingsRead, section_lines, section_title
 from orderwatch.diff import Finding
-from orderwatch.errors import page_name
+from orderwatch.errors import ExitCode, page_name
 from orderwatch.i18n import N_, _, day, language, moment, ngettext, sentences
-from orderwatch.models import DigitalOrderSummary, OneClickSettings, Order, PageCapture
+from orderwatch.models import DigitalOrderSummary, GuardEvent, OneClickSettings, Order, PageCapture
+from orderwatch.vocabulary import FindingKind, PageKind
 
 Status = Literal["clean", "findings", "incomplete"]
-EXIT_CODES: dict[Status, int] = {"clean": 0, "findings": 1, "incomplete": 3}
+EXIT_CODES: dict[Status, ExitCode] = {
+    "clean": ExitCode.OK,
+    "findings": ExitCode.FINDINGS,
+    "incomplete": ExitCode.INCOMPLETE,
+}
 
 # What the user can do about a page that could not be read, by reason (the reasons of orderwatch.errors).
 NEXT_STEP = {
@@ -69,7 +74,7 @@ DEFAULT_NEXT_STEP = N_("The next run tries again; see the reason above for what 
 class UnreadPage:
     """A page the run could not read: which, why, the snapshot saved of it, and what the user can do."""
 
-    kind: str  # order-history | order-summary | one-click
+    kind: PageKind
     url: str  # the page's address (the user can type it into their own browser)
     reason: str  # page_changed | site_unreachable | guard_blocked | browser_error | not_reached | a sign-in state
     message: str
@@ -97,6 +102,18 @@ class UnreadPage:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class RunError:
+    """The first thing that kept a run from completing: a reason code (those of orderwatch.errors, a sign-in
+    state, "browser_error", "interrupted"…) and the sentence the reader gets. JSON: ``{"reason", "message"}``."""
+
+    reason: str
+    message: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"reason": self.reason, "message": self.message}
+
+
 @dataclass
 class Report:
     marketplace: str
@@ -109,11 +126,11 @@ class Report:
     summaries: dict[str, DigitalOrderSummary] = field(default_factory=dict)
     one_click: OneClickSettings | None = None
     findings: list[Finding] = field(default_factory=list)
-    error: dict[str, str] | None = None  # {"reason", "message"}: the first thing that kept the run from completing
+    error: RunError | None = None  # the first thing that kept the run from completing
     unread: list[UnreadPage] = field(default_factory=list)  # every page that could not be read, and why
     pages_read: list[str] = field(default_factory=list)
     signed_in: Literal["reused_session", "signed_in", "not_signed_in"] = "not_signed_in"
-    guard_blocked: list[dict[str, str]] = field(default_factory=list)
+    guard_blocked: list[GuardEvent] = field(default_factory=list)  # every request the guard refused
     captures: list[PageCapture] = field(default_factory=list)  # pages read (screenshots for the HTML report)
     settings: SettingsRead | None = None  # the settings as last read (this run's reads in ``settings.fresh``)
     settings_next: datetime | None = None  # when the settings pages are read next (None: read this run)
@@ -142,16 +159,16 @@ class Report:
         """Record a page that could not be read; the first one becomes the run's reason."""
         self.unread.append(page)
         if self.error is None:
-            self.error = {"reason": page.reason, "message": page.message}
+            self.error = RunError(page.reason, page.message)
 
     def incomplete_json(self) -> dict[str, Any] | None:
         if not self.incomplete:
             return None
-        error = self.error or {"reason": "incomplete", "message": _("not every page was read")}
-        return {"reason": error["reason"], "message": error["message"], "pages": [u.to_json() for u in self.unread]}
+        error = self.error or RunError("incomplete", _("not every page was read"))
+        return {"reason": error.reason, "message": error.message, "pages": [u.to_json() for u in self.unread]}
 
     @property
-    def exit_code(self) -> int:
+    def exit_code(self) -> ExitCode:
         return EXIT_CODES[self.status]
 
 
@@ -164,14 +181,14 @@ def to_json(report: Report) -> dict[str, Any]:
         "started_at": report.started_at.isoformat(timespec="seconds"),
         "finished_at": report.finished_at.isoformat(timespec="seconds") if report.finished_at else None,
         "signed_in": report.signed_in,
-        "error": report.error,
+        "error": report.error.to_json() if report.error else None,
         "incomplete": report.incomplete_json(),
         "findings": [f.to_json() for f in report.findings],
         "orders": [_order_json(o, report.summaries.get(o.order_id)) for o in report.orders],
-        "one_click": {"enabled": report.one_click.enabled} if report.one_click else None,
+        "one_click": report.one_click.to_json() if report.one_click else None,
         "settings": _settings_json(report),
         "pages_read": report.pages_read,
-        "guard_blocked": report.guard_blocked,
+        "guard_blocked": [e.to_json() for e in report.guard_blocked],
     }
 
 
@@ -242,7 +259,7 @@ def headline(report: Report) -> str:
 
 
 # Finding kinds as a person reads them (the code stays next to it, small, for `ack`, `baseline accept`, JSON)
-FINDING_TITLES = {
+FINDING_TITLES: dict[FindingKind, str] = {
     "unexpected_order": N_("Unexpected order"),
     "one_click_enabled": N_("1-Click is on"),
     "one_click_disabled": N_("1-Click is off"),
@@ -375,7 +392,7 @@ def render_terminal(report: Report, *, color: bool = False) -> str:
     if (note := coverage_note(report)) is not None:
         lines.append(note)
     if report.error and not report.unread:  # the run stopped before any page (sign-in, browser)
-        lines += ["", _("  reason: {reason}").format(reason=report.error["reason"]), f"  {report.error['message']}"]
+        lines += ["", _("  reason: {reason}").format(reason=report.error.reason), f"  {report.error.message}"]
     for f in report.findings:
         lines += [
             "",
@@ -434,7 +451,7 @@ def _guard_lines(report: Report) -> list[str]:
             n,
         ).format(n=n)
     ]
-    out += [f"  {e['method']} {e['url']} ({e['reason']})" for e in report.guard_blocked[:10]]
+    out += [f"  {e.method} {e.url} ({e.reason})" for e in report.guard_blocked[:10]]
     if n > 10:
         out.append(_("  … and {n} more (see report.json)").format(n=n - 10))
     return out
@@ -460,7 +477,7 @@ def render_markdown(report: Report) -> str:
             "",
             _("## Why the check is incomplete"),
             "",
-            f"`{report.error['reason']}`: {_md(report.error['message'])}",
+            f"`{report.error.reason}`: {_md(report.error.message)}",
         ]
     out += ["", _("## Findings"), ""]
     if not report.findings:

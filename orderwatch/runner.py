@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from loguru import logger
 
-from orderwatch.errors import OrderwatchError, UsageError
+from orderwatch.errors import ExitCode, OrderwatchError, UsageError
 from orderwatch.i18n import _
 
 if TYPE_CHECKING:
@@ -168,11 +168,11 @@ def _record_and_notify(report: Report, report_path: Path | None, opts: RunOption
 
 def stopped_report(marketplace: str, base_url: str, reason: str, message: str) -> Report:
     """The report of a run that ended before it read anything it could report: nothing read is claimed."""
-    from orderwatch.report import Report
+    from orderwatch.report import Report, RunError
 
     now = datetime.now().astimezone()
     report = Report(marketplace, base_url, now.date(), now.date(), now, finished_at=now)
-    report.error = {"reason": reason, "message": message}
+    report.error = RunError(reason, message)
     return report
 
 
@@ -251,7 +251,8 @@ def with_browser(
     futures it never finishes; the driver ends the browser when this process goes."""
     from playwright.sync_api import Error as PlaywrightError
 
-    from orderwatch.bots.browser import STATIC_HOSTS, find_browser, launch
+    from orderwatch.bots.browser import find_browser, launch
+    from orderwatch.bots.guard import STATIC_HOSTS
 
     executable = find_browser(browser_path, headed=headed, prefer_full=not loopback_only)
 
@@ -371,16 +372,13 @@ def early_driver() -> Iterator[None]:
         driver.stop()
 
 
-EXIT_INTERRUPTED = 130  # Ctrl-C (SIGINT): 128 + 2, as shells report it
-
-
 def exit_interrupted() -> None:
     """Say "interrupted" and end the process now with 130. Written with os.write: Ctrl-C may have come in
     the middle of a write to stderr (the progress line), where Python's own stream may not be used again."""
     with contextlib.suppress(Exception):
         sys.stdout.flush()
     os.write(2, ("\n" + _("orderwatch: interrupted (Ctrl-C); nothing more was read") + "\n").encode())
-    os._exit(EXIT_INTERRUPTED)
+    os._exit(ExitCode.INTERRUPTED)
 
 
 def write_user_file(path: Path, text: str) -> None:

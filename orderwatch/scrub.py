@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from orderwatch.site import SIGN_IN_PREFIX
+
 MASK = b"[secret]"
-SIGN_IN_PATHS = ("/ap/",)
+SIGN_IN_PATHS = (SIGN_IN_PREFIX,)
 
 
 def scrub_archive(path: Path, secrets: list[str], drop_paths: tuple[str, ...] = SIGN_IN_PATHS) -> int:

@@ -19,11 +19,23 @@ from orderwatch.replay import ReplaySite
 
 ROOT = Path(__file__).resolve().parents[1]
 # Real pages of other projects, never copied into the repository: ../shared/peer-pages beside the checkout,
-# or wherever ORDERWATCH_TEST_PEER_PAGES says. Tests that need them skip when they are absent.
+# or wherever ORDERWATCH_TEST_PEER_PAGES says. Tests that need them skip when they are absent — except in CI
+# (CI=true), where a missing folder is an error (pytest_configure), unless ORDERWATCH_ALLOW_MISSING_SHARED=1.
 PEER_PAGES = Path(os.environ.get("ORDERWATCH_TEST_PEER_PAGES") or ROOT.parent / "shared" / "peer-pages")
 # Every Playwright driver the tests start (in-process and in `orderwatch` subprocesses) shares one warm Node
 # compile cache, as a user's runs do (runner.driver_environment); each test's own XDG cache would start cold.
 os.environ.setdefault("NODE_COMPILE_CACHE", os.path.join(tempfile.gettempdir(), "orderwatch-tests-node-cache"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """In CI the tests on real pages must run: a skip there would pass a run that never read a real page."""
+    in_ci = os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+    if in_ci and not PEER_PAGES.is_dir() and os.environ.get("ORDERWATCH_ALLOW_MISSING_SHARED") != "1":
+        raise pytest.UsageError(
+            f"CI=true but the shared peer pages are absent ({PEER_PAGES}): the tests on real pages would skip. "
+            "Put ../shared beside the clone, set ORDERWATCH_TEST_PEER_PAGES=/path/to/shared/peer-pages, or, to "
+            "run without them on purpose, set ORDERWATCH_ALLOW_MISSING_SHARED=1."
+        )
 
 
 def pytest_report_header() -> str:

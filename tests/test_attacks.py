@@ -343,7 +343,7 @@ def test_a_look_alike_sign_in_form_on_an_order_page_gets_nothing_typed(
     credentials_form_unexpected (high), exit 1."""
     result = attack(browser, tmp_path, sinks, quiet_allowlist, {name}, attack_session)
     report = result.report
-    assert report.error is not None and report.error["reason"] == "credentials_form_unexpected"
+    assert report.error is not None and report.error.reason == "credentials_form_unexpected"
     assert [(f.kind, f.severity) for f in report.findings][:1] == [("credentials_form_unexpected", "high")]
     assert report.exit_code == 1
     assert [m for m, _ in result.site.requests if m != "GET"] == []  # no form was sent at all
@@ -357,7 +357,7 @@ def test_a_sign_in_page_whose_form_uses_get_gets_no_password(
     own POST form, the password is never typed, credentials_form_unexpected, exit 1."""
     result = attack(browser, tmp_path, sinks, quiet_allowlist, {"signin-form-get"}, None)
     report = result.report
-    assert report.error is not None and report.error["reason"] == "credentials_form_unexpected"
+    assert report.error is not None and report.error.reason == "credentials_form_unexpected"
     assert report.exit_code == 1 and report.findings[0].kind == "credentials_form_unexpected"
     posts = [p for m, p in result.site.requests if m == "POST"]
     assert posts == ["/ap/signin"]  # the e-mail, in the site's own POST form; nothing after it
@@ -408,7 +408,7 @@ def test_markup_of_account_pages_asking_for_the_checkout_is_refused_and_named(
     result = attack(browser, tmp_path, sinks, quiet_allowlist, {name}, attack_session)
     _attacked(result, *MARKUP_GETS[name])
     assert len(result.report.orders) == 11 and result.report.one_click is not None
-    assert all(e["reason"] == "not_read_path" for e in result.report.guard_blocked), result.report.guard_blocked
+    assert all(e.reason == "not_read_path" for e in result.report.guard_blocked), result.report.guard_blocked
 
 
 @pytest.mark.parametrize("name", [*SCRIPT_ONLY, "get-anchor-ping", "speculation-rules"])
@@ -452,9 +452,9 @@ def test_a_302_after_the_sign_in_post_to_a_checkout_page_is_refused(
     refuses it (redirect_not_read_path); the sign-in stops there, named, exit 1."""
     result = attack(browser, tmp_path, sinks, quiet_allowlist, {"signin-302-buy"}, None)
     report = result.report
-    assert [e["reason"] for e in report.guard_blocked] == ["redirect_not_read_path"]
+    assert [e.reason for e in report.guard_blocked] == ["redirect_not_read_path"]
     _attacked(result, "/gp/buy/spc/handlers/display.html")
-    assert report.error is not None and report.error["reason"] == "guard_blocked"
+    assert report.error is not None and report.error.reason == "guard_blocked"
     assert not [p for _, p in result.site.requests if p.startswith("/gp/buy")]
 
 

@@ -65,7 +65,7 @@ def test_demo_check_signs_in_with_totp_and_reports_the_kindle_order_and_one_clic
         "Amazonポイント",
         "Amazonギフトカード",
     ]
-    assert report.guard_blocked == [] or all(e["reason"] != "state_changing_method" for e in report.guard_blocked)
+    assert report.guard_blocked == [] or all(e.reason != "state_changing_method" for e in report.guard_blocked)
 
 
 def test_a_second_run_with_a_valid_session_sends_no_sign_in_request(
@@ -95,14 +95,14 @@ def test_a_wrong_totp_code_stops_with_its_reason_and_exit_3(
 ) -> None:
     report = _check(browser, replay, tmp_path, Credentials(DEMO_EMAIL, DEMO_PASSWORD, WRONG_TOTP_SECRET))
     assert (report.status, report.exit_code) == ("incomplete", 3)
-    assert report.error is not None and report.error["reason"] == "wrong_totp_code"
+    assert report.error is not None and report.error.reason == "wrong_totp_code"
     assert sum(1 for m, p in replay.requests if m == "POST" and p.startswith("/ap/mfa")) == 1  # no second try
     assert not (tmp_path / "state" / "session.json").exists()
 
 
 def test_a_wrong_password_stops_without_retrying(browser: Browser, replay: ReplaySite, tmp_path: Path) -> None:
     report = _check(browser, replay, tmp_path, Credentials(DEMO_EMAIL, "not-the-password", DEMO_TOTP_SECRET))
-    assert report.exit_code == 3 and report.error is not None and report.error["reason"] == "wrong_password"
+    assert report.exit_code == 3 and report.error is not None and report.error.reason == "wrong_password"
     assert sum(1 for m, _ in replay.requests if m == "POST") == 2  # email step, one password attempt
 
 
@@ -122,7 +122,7 @@ def test_each_human_only_sign_in_state_stops_with_its_reason(
     replay.signin_outcome = outcome
     report = _check(browser, replay, tmp_path)
     assert (report.status, report.exit_code) == ("incomplete", 3)
-    assert report.error is not None and report.error["reason"] == reason
+    assert report.error is not None and report.error.reason == reason
     assert report.orders == [] and report.findings == []
     assert sum(1 for m, _ in replay.requests if m == "POST") == 2  # no retry after the stop state
 
@@ -155,8 +155,8 @@ def test_a_page_the_parser_cannot_read_is_incomplete_never_clean(browser: Browse
         report = _check(browser, site, tmp_path, allowlist_text=allow_everything)
         assert site.ledger == []
     assert (report.status, report.exit_code) == ("incomplete", 3)
-    assert report.error is not None and report.error["reason"] == "page_changed"
-    assert "order id" in report.error["message"]
+    assert report.error is not None and report.error.reason == "page_changed"
+    assert "order id" in report.error.message
     assert (tmp_path / "run" / "snapshots" / "order-history.html").exists()
 
 
@@ -174,7 +174,7 @@ def test_a_sign_in_page_without_its_button_ends_incomplete_not_hanging(browser: 
         )
         report = run_check(browser, target, load_allowlist(DEMO_DIR / "allowlist.toml"))
     assert report.exit_code == 3 and report.error is not None
-    assert report.error["reason"] in ("site_unreachable", "browser_error")
+    assert report.error.reason in ("site_unreachable", "browser_error")
 
 
 def _free_port() -> int:
@@ -196,7 +196,7 @@ def test_a_site_that_cannot_be_reached_is_incomplete_with_exit_3(browser: Browse
     )
     report = run_check(browser, target, load_allowlist(DEMO_DIR / "allowlist.toml"))
     assert (report.status, report.exit_code) == ("incomplete", 3)
-    assert report.error is not None and report.error["reason"] == "site_unreachable"
+    assert report.error is not None and report.error.reason == "site_unreachable"
 
 
 def test_an_http_500_from_the_site_is_incomplete_with_exit_3(browser: Browser, tmp_path: Path) -> None:
@@ -225,7 +225,7 @@ def test_an_http_500_from_the_site_is_incomplete_with_exit_3(browser: Browser, t
         server.shutdown()
         server.server_close()
     assert report.exit_code == 3 and report.error is not None
-    assert report.error["reason"] == "site_unreachable" and "HTTP 500" in report.error["message"]
+    assert report.error.reason == "site_unreachable" and "HTTP 500" in report.error.message
 
 
 def test_a_signed_out_page_instead_of_a_redirect_leads_to_one_sign_in(browser: Browser, tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from orderwatch.bots.browser import RequestGuard
+from orderwatch.bots.guard import RequestGuard
 from orderwatch.bots.pages import CONSOLE_READ_ACTIVITIES
 
 GUARD = RequestGuard(site_origin=("https", "www.amazon.co.jp"))

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from orderwatch.errors import PageChangedError
+from orderwatch.models import ORDER_ID_PATTERN
 from orderwatch.parsers import SignInState, classify_signin, parse_one_click, parse_order_history
 from orderwatch.replay import ReplaySite
 
@@ -68,8 +69,10 @@ MUTATIONS: dict[str, tuple[Callable[[str], str], str]] = {
 
 @pytest.mark.parametrize("mutation", sorted(MUTATIONS))
 def test_a_mutated_real_page_is_page_changed_naming_what_is_missing(mutation: str) -> None:
-    change, words = MUTATIONS[mutation]
-    html = _real()
+    _assert_page_changed(_real(), *MUTATIONS[mutation])
+
+
+def _assert_page_changed(html: str, change: Callable[[str], str], words: str) -> None:
     mutated = change(html)
     assert mutated != html, "the mutation must change the page"
     with pytest.raises(PageChangedError) as err:
@@ -119,3 +122,90 @@ def test_parse_exits_3_and_names_the_file_and_what_is_missing(tmp_path: Path) ->
     assert "drifted.html" in out.stderr and "order date" in out.stderr
     lines = out.stdout.splitlines()
     assert len(lines) == 2  # the readable files are still printed, in the order given
+
+
+# --- the same drifts on the project's own recording (tests/resources/recordings/demo-jp/): no ../shared needed.
+# The recorded demo history has the real page's card classes but co.jp labels, dates and digital ids (D01-…),
+# and its own `#ordersContainer`, which alone marks a page as an order history: the mutations keyed on
+# those take the demo page's markers; the others are the real page's mutations unchanged.
+OWN_RECORDING = Path(__file__).parent / "resources" / "recordings" / "demo-jp"
+OWN_FIRST_ID, OWN_FIRST_DATE = "D01-2046175-3391842", "2026年11月28日"  # the first card: the Kindle story order
+
+
+def _own(name: str = "01-order-history.html") -> str:
+    return (OWN_RECORDING / name).read_text(encoding="utf-8")
+
+
+def _eleven_own_cards(html: str) -> str:
+    """One more card, a copy of the first (a digital order: its id is D01-…) with another id."""
+    start = html.index('<div class="order-card js-order-card">')
+    end = html.index('<div class="order-card js-order-card">', start + 1)
+    card = html[start:end]
+    m = ORDER_ID_PATTERN.search(card)
+    assert m is not None
+    return html[:start] + card.replace(m[0], "D01-0000000-0000001") + html[start:]
+
+
+OWN_MUTATIONS: dict[str, tuple[Callable[[str], str], str]] = MUTATIONS | {
+    "date label removed": (lambda h: h.replace("注文日", ""), "order date (label not found)"),
+    "date label reworded": (lambda h: h.replace("注文日", "購入日"), "order date"),
+    "total label and class removed": (lambda h: h.replace(">合計<", "><"), ": total"),  # the demo has no class
+    "date in an unknown format": (
+        lambda h: h.replace(OWN_FIRST_DATE, "28.11.2026"),
+        f"order {OWN_FIRST_ID}: order date (28.11.2026)",
+    ),
+    "an eleventh card added": (_eleven_own_cards, "11 order cards on one page, more than a page holds"),
+    "header missing": (
+        lambda h: MUTATIONS["header missing"][0](h).replace('id="ordersContainer"', ""),
+        "order list header",
+    ),
+}
+
+
+def test_every_drift_of_the_real_page_also_runs_on_the_own_recording() -> None:
+    assert set(OWN_MUTATIONS) == set(MUTATIONS)
+
+
+@pytest.mark.parametrize("mutation", sorted(OWN_MUTATIONS))
+def test_a_mutated_own_recording_is_page_changed_naming_what_is_missing(mutation: str) -> None:
+    _assert_page_changed(_own(), *OWN_MUTATIONS[mutation])
+
+
+def test_the_unmutated_own_recording_parses() -> None:
+    assert len(parse_order_history(_own()).orders) == 10
+
+
+ONE_CLICK_MUTATIONS: dict[str, Callable[[str], str]] = {
+    "switch id renamed": lambda h: h.replace("pmts-toggle-this-browser", "pmts-toggle-v2"),
+    "switch removed": lambda h: re.sub(r"<input[^>]*pmts-toggle-this-browser[^>]*>", "", h),
+    "empty body": lambda h: "<html><head></head><body></body></html>",
+}
+
+
+@pytest.mark.parametrize("mutation", sorted(ONE_CLICK_MUTATIONS))
+def test_a_mutated_own_one_click_recording_is_page_changed_not_off(mutation: str) -> None:
+    html = _own("05-one-click.html")
+    assert parse_one_click(html).enabled is True
+    mutated = ONE_CLICK_MUTATIONS[mutation](html)
+    assert mutated != html, "the mutation must change the page"
+    with pytest.raises(PageChangedError, match="1-Click switch") as err:
+        parse_one_click(mutated)
+    assert err.value.page == "one-click"
+
+
+def test_parse_exits_3_on_a_drifted_own_recording_and_still_prints_the_good_one(tmp_path: Path) -> None:
+    good = OWN_RECORDING / "01-order-history.html"
+    bad = tmp_path / "drifted.html"
+    bad.write_text(OWN_MUTATIONS["date label removed"][0](_own()), encoding="utf-8")
+    out = subprocess.run(
+        [sys.executable, "-m", "orderwatch", "parse", str(bad), str(good), "--page", "order-history"],
+        capture_output=True,
+        text=True,
+        env=cli_env(),
+        check=False,
+        timeout=60,
+    )
+    assert out.returncode == 3
+    assert out.stderr.count("\n") == 1 and "drifted.html" in out.stderr and "order date" in out.stderr
+    [line] = out.stdout.splitlines()
+    assert f'"{OWN_FIRST_ID}"' in line

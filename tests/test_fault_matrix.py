@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +65,7 @@ def _run(
 
 def _incomplete(report: Report, reason: str) -> None:
     assert (report.status, report.exit_code) == ("incomplete", 3)
-    assert report.error is not None and report.error["reason"] == reason, report.error
+    assert report.error is not None and report.error.reason == reason, report.error
     assert json.loads(dumps(report))["status"] == "incomplete"  # never presented as complete
 
 
@@ -72,7 +73,7 @@ def _kept(report: Report, reason: str, unread: list[str]) -> None:
     """Findings were made from the pages that were read (exit 1); the report also marks the run
     incomplete and names the pages it could not read."""
     assert (report.status, report.exit_code, report.incomplete) == ("findings", 1, True)
-    assert report.error is not None and report.error["reason"] == reason, report.error
+    assert report.error is not None and report.error.reason == reason, report.error
     assert [u.label() for u in report.unread] == unread
     data = json.loads(dumps(report))
     assert data["incomplete"]["reason"] == reason
@@ -88,7 +89,7 @@ def test_http_500_on_the_order_page_is_retried_then_marked_unread_and_the_rest_i
 ) -> None:
     report, site = _run(browser, tmp_path, saved_session, {"orders-500"})
     _kept(report, "site_unreachable", ["order-history"])  # the 1-Click page was still read: its finding stands
-    assert "HTTP 500" in report.error["message"]  # type: ignore[index]
+    assert "HTTP 500" in report.error.message  # type: ignore[union-attr]
     assert _history_requests(site) == 3  # one try and two retries, no more
     assert [f.kind for f in report.findings] == ["one_click_enabled"]
 
@@ -104,7 +105,7 @@ def test_a_single_http_500_is_retried_and_the_check_completes(
 def test_a_page_slower_than_the_timeout_is_incomplete(browser: Browser, tmp_path: Path, saved_session: Path) -> None:
     report, _ = _run(browser, tmp_path, saved_session, {"orders-slow"}, timeout_s=1, slow_s=2.5)
     _kept(report, "site_unreachable", ["order-history"])
-    assert "timed out" in report.error["message"]  # type: ignore[index]
+    assert "timed out" in report.error.message  # type: ignore[union-attr]
 
 
 def test_a_reset_connection_is_incomplete(browser: Browser, tmp_path: Path, saved_session: Path) -> None:
@@ -161,9 +162,24 @@ def test_a_wrong_totp_stops_and_starts_a_cool_down(browser: Browser, tmp_path: P
 def test_human_only_sign_in_states_stop_and_start_a_cool_down(
     browser: Browser, tmp_path: Path, outcome: str, reason: str
 ) -> None:
+    started = datetime.now().astimezone()
     report, _ = _run(browser, tmp_path, None, set(), outcome=outcome)
+    ended = datetime.now().astimezone()
     _incomplete(report, reason)
-    assert SignInCooldown(tmp_path / "state" / "session.cooldown.json").active_until() is not None
+    cooldown = SignInCooldown(tmp_path / "state" / "session.cooldown.json")
+    active = cooldown.active_until()
+    assert active is not None and active[1] == reason
+    # twelve hours from the failed sign-in (which happened while the run ran): still held at 11:59, over at 12:01
+    assert started + timedelta(hours=12) <= active[0] <= ended + timedelta(hours=12)
+    assert cooldown.active_until(ended + timedelta(hours=11, minutes=59)) is not None
+    assert cooldown.active_until(ended + timedelta(hours=12, minutes=1)) is None
+    # the next run, against a site that would let it sign in, is refused without sending the credentials …
+    again, site = _run(browser, tmp_path, None, set())
+    _incomplete(again, "sign_in_cooldown")
+    assert [r for r in site.signin_requests() if r[0] == "POST"] == []
+    # … unless the user asks for one
+    forced, site = _run(browser, tmp_path, None, set(), force_sign_in=True)
+    assert forced.status == "findings" and forced.signed_in == "signed_in" and cooldown.active_until() is None
 
 
 def test_layout_drift_is_incomplete_with_a_snapshot(browser: Browser, tmp_path: Path, saved_session: Path) -> None:
@@ -215,18 +231,18 @@ def test_a_page_that_meta_refreshes_off_site_is_blocked_and_reported_and_the_che
 ) -> None:
     report, _ = _run(browser, tmp_path, saved_session, {"meta-refresh"})
     assert report.status == "findings" and len(report.orders) == 11
-    assert any(e["url"].endswith("/amazon/signin") for e in report.guard_blocked)
+    assert any(e.url.endswith("/amazon/signin") for e in report.guard_blocked)
 
 
 def test_a_sign_in_answered_with_a_307_to_the_buy_endpoint_is_refused(browser: Browser, tmp_path: Path) -> None:
     report, _ = _run(browser, tmp_path, None, {"signin-307"})
     # nothing read, and the attempt itself is reported: an attacked run is never an all-clear
     assert (report.status, report.exit_code, report.incomplete) == ("findings", 1, True)
-    assert report.error is not None and report.error["reason"] == "guard_blocked"
+    assert report.error is not None and report.error.reason == "guard_blocked"
     assert [(f.kind, f.subject) for f in report.findings] == [
         ("page_attempted_action", f"POST {report.base_url}/checkout/entry/buynow")
     ]
-    assert [e["reason"] for e in report.guard_blocked] == ["redirect_resends_post"]  # one sign-in, never two
+    assert [e.reason for e in report.guard_blocked] == ["redirect_resends_post"]  # one sign-in, never two
     assert [(u.kind, u.reason) for u in report.unread] == [
         ("order-history", "guard_blocked"),
         ("one-click", "not_reached"),

@@ -9,7 +9,8 @@ import pytest
 from playwright.sync_api import Browser
 from playwright.sync_api import Error as PlaywrightError
 
-from orderwatch.bots.browser import RequestGuard, new_context
+from orderwatch.bots.browser import new_context
+from orderwatch.bots.guard import RequestGuard
 from orderwatch.marketplace import MARKETPLACES
 from orderwatch.replay import ReplaySite
 
@@ -58,7 +59,13 @@ def test_sign_in_posts_pass_only_while_signing_in() -> None:
     guard = RequestGuard(site_origin=("https", "www.amazon.co.jp"), signing_in=True)
     assert guard.verdict("POST", "https://www.amazon.co.jp/ap/signin", "document") is None
     assert guard.verdict("POST", "https://www.amazon.co.jp/ap/mfa", "document") is None
-    assert guard.verdict("POST", "https://www.amazon.co.jp/checkout/entry/buynow", "document") is not None
+    assert (
+        guard.verdict("POST", "https://www.amazon.co.jp/checkout/entry/buynow", "document") == "state_changing_method"
+    )
+    assert guard.verdict("POST", "https://evil.example/ap/signin", "document") == "off_site"
+    # the same sign-in posts outside sign-in (a reading context) are refused
+    for path in ("/ap/signin", "/ap/mfa"):
+        assert GUARD.verdict("POST", f"https://www.amazon.co.jp{path}", "document") == "state_changing_method"
 
 
 @pytest.mark.browser

@@ -13,7 +13,7 @@ from orderwatch.diff import Finding
 from orderwatch.history import History
 from orderwatch.models import Item, Money, OneClickSettings, Order
 from orderwatch.notify import decide
-from orderwatch.report import Report
+from orderwatch.report import Report, RunError
 
 KINDLE = Order("D01-2046175-3391842", date(2026, 11, 27), Money(Decimal(880), "JPY"), True, (Item("本", "B0DMYST001"),))
 UNEXPECTED = Finding("unexpected_order", "high", KINDLE.order_id, "A digital order …", "Ask for a refund.")
@@ -34,7 +34,7 @@ def _report(findings: list[Finding], status_error: str | None = None, when: date
         findings=findings,
     )
     if status_error:
-        r.error = {"reason": status_error, "message": f"sign-in needs a person: {status_error}"}
+        r.error = RunError(status_error, f"sign-in needs a person: {status_error}")
     return r
 
 

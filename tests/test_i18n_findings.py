@@ -27,6 +27,7 @@ from orderwatch.i18n import use_language
 from orderwatch.models import (
     ContentItem,
     DigitalOrderSummary,
+    GuardEvent,
     Item,
     Money,
     OneClickSettings,
@@ -95,9 +96,9 @@ def every_finding(tmp_path: Path) -> dict[str, Finding]:
     found["one_click_enabled"] = check_one_click(OneClickSettings("co.jp", True), Allowlist(), JP)[0]
     on = Allowlist(one_click="on")
     found["one_click_disabled"] = check_one_click(OneClickSettings("co.jp", False), on, JP)[0]
-    blocked = {"method": "POST", "url": "https://www.amazon.co.jp/cpe/x", "resource_type": "fetch"}
-    (found["page_attempted_action"],) = attempted_actions([blocked | {"reason": "state_changing_method"}])
-    (found["page_attempted_action:secret"],) = attempted_actions([blocked | {"reason": "carries_secret"}])
+    url = "https://www.amazon.co.jp/cpe/x"
+    (found["page_attempted_action"],) = attempted_actions([GuardEvent("POST", url, "fetch", "state_changing_method")])
+    (found["page_attempted_action:secret"],) = attempted_actions([GuardEvent("POST", url, "fetch", "carries_secret")])
     (found["credentials_form_unexpected"],) = credentials_form_finding("credentials_form_unexpected")
 
     base = Baseline(tmp_path / "baseline.json")

@@ -16,7 +16,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 import orderwatch.flows.signin as signin_flow
 from orderwatch import errors
-from orderwatch.bots.browser import GuardEvent, find_browser
+from orderwatch.bots.browser import find_browser
+from orderwatch.bots.guard import GuardEvent
 from orderwatch.bots.pages import TOO_LARGE_HEADER, AccountPages, Captured
 from orderwatch.errors import (
     CheckIncomplete,

@@ -113,7 +113,7 @@ def test_the_notification_of_a_new_finding_says_what_was_not_read() -> None:
 
 
 def test_the_next_page_link_is_followed_only_within_the_sites_order_history() -> None:
-    from orderwatch.bots.pages import history_link
+    from orderwatch.site import history_link
 
     base = "https://www.amazon.co.jp"
     href = "/your-orders/orders?timeFilter=year-2026&page=1&ref_=ppx_yo2ov_dt_b_pagination_1_2"

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from orderwatch.diff import Finding
-from orderwatch.models import Item, Money, OneClickSettings, Order
-from orderwatch.report import Report, dumps, render_markdown, render_terminal
+from orderwatch.models import GuardEvent, Item, Money, OneClickSettings, Order
+from orderwatch.report import Report, RunError, dumps, render_markdown, render_terminal
 
 
 def _report(**kw: object) -> Report:
@@ -26,6 +26,18 @@ def _report(**kw: object) -> Report:
 
 ORDER = Order("D01-2046175-3391842", date(2026, 11, 27), Money(Decimal(880), "JPY"), True, (Item("本", "B0DMYST001"),))
 FINDING = Finding("unexpected_order", "high", ORDER.order_id, "A digital order …", "Ask for a refund.")
+# Three findings of different kinds and severities, in the order a run makes them.
+SEVERAL = [
+    FINDING,
+    Finding(
+        "page_attempted_action",
+        "medium",
+        "POST https://www.amazon.co.jp/checkout/entry/buynow",
+        "A page tried to buy something.",
+        "Look at the order history yourself.",
+    ),
+    Finding("one_click_enabled", "low", "one_click", "1-Click is on for this browser.", "Turn it off."),
+]
 
 
 def test_all_read_and_nothing_found_is_clean_and_exit_0() -> None:
@@ -40,22 +52,38 @@ def test_findings_exit_1() -> None:
 
 def test_an_error_or_an_unread_one_click_page_is_incomplete_never_clean() -> None:
     assert _report(one_click=None).status == "incomplete"
-    r = _report(one_click=OneClickSettings("co.jp", False), error={"reason": "captcha", "message": "…"})
+    r = _report(one_click=OneClickSettings("co.jp", False), error=RunError("captcha", "…"))
     assert (r.status, r.exit_code) == ("incomplete", 3)
     assert "NOT an all-clear" in render_terminal(r)
 
 
 def test_json_follows_the_contract() -> None:
-    r = _report(orders=[ORDER], one_click=OneClickSettings("co.jp", True), findings=[FINDING])
+    r = _report(orders=[ORDER], one_click=OneClickSettings("co.jp", True), findings=SEVERAL)
     data = json.loads(dumps(r))
     assert data["status"] == "findings"
-    finding = data["findings"][0]
-    assert {k: finding[k] for k in ("kind", "severity", "subject", "message")} == {
-        "kind": "unexpected_order",
-        "severity": "high",
-        "subject": ORDER.order_id,
-        "message": "A digital order …",
-    }
+    assert data["findings"] == [  # every finding, in the order they were made, each with all its fields
+        {
+            "kind": "unexpected_order",
+            "severity": "high",
+            "subject": ORDER.order_id,
+            "message": "A digital order …",
+            "advice": "Ask for a refund.",
+        },
+        {
+            "kind": "page_attempted_action",
+            "severity": "medium",
+            "subject": "POST https://www.amazon.co.jp/checkout/entry/buynow",
+            "message": "A page tried to buy something.",
+            "advice": "Look at the order history yourself.",
+        },
+        {
+            "kind": "one_click_enabled",
+            "severity": "low",
+            "subject": "one_click",
+            "message": "1-Click is on for this browser.",
+            "advice": "Turn it off.",
+        },
+    ]
     assert data["orders"] == [
         {
             "order_id": "D01-2046175-3391842",
@@ -68,6 +96,21 @@ def test_json_follows_the_contract() -> None:
     assert data["one_click"] == {"enabled": True}
 
 
+def test_the_terminal_lists_every_finding_in_order_with_its_severity_subject_and_advice() -> None:
+    text = render_terminal(_report(orders=[ORDER], one_click=OneClickSettings("co.jp", True), findings=SEVERAL))
+    headings = [line for line in text.splitlines() if line.startswith("[")]
+    assert headings == [
+        f"[HIGH] unexpected_order: {ORDER.order_id}",
+        "[MEDIUM] page_attempted_action: POST https://www.amazon.co.jp/checkout/entry/buynow",
+        "[LOW] one_click_enabled: one_click",
+    ]
+    for f in SEVERAL:  # each finding's own message and advice follow its heading
+        heading = text.index(f"] {f.kind}: {f.subject}")
+        assert heading < text.index(f"  {f.message}", heading) < text.index(f"  What to do: {f.advice}", heading)
+    positions = [text.index(f"  What to do: {f.advice}") for f in SEVERAL]
+    assert positions == sorted(positions)
+
+
 def test_markdown_report_lists_findings_orders_and_one_click() -> None:
     md = render_markdown(_report(orders=[ORDER], one_click=OneClickSettings("co.jp", True), findings=[FINDING]))
     assert "HIGH — unexpected_order — `D01-2046175-3391842`" in md
@@ -77,13 +120,7 @@ def test_markdown_report_lists_findings_orders_and_one_click() -> None:
 
 def test_requests_the_guard_blocked_are_shown_to_the_person() -> None:
     blocked = [
-        {
-            "kind": "guard_blocked",
-            "method": "POST",
-            "url": "https://www.amazon.co.jp/checkout/entry/buynow",
-            "resource_type": "document",
-            "reason": "state_changing_method",
-        }
+        GuardEvent("POST", "https://www.amazon.co.jp/checkout/entry/buynow", "document", "state_changing_method")
     ]
     r = _report(one_click=OneClickSettings("co.jp", False), guard_blocked=blocked)
     assert "POST https://www.amazon.co.jp/checkout/entry/buynow (state_changing_method)" in render_terminal(r)

@@ -63,6 +63,27 @@ def test_registered_secrets_never_reach_a_log_file(tmp_path: Path) -> None:
     assert "pw-sentinel-4711" not in text and text.count("[secret]") == 2
 
 
+@pytest.mark.parametrize(
+    "written",
+    [
+        "pw sentinel/4711&x=1",  # as typed, inside a query
+        "pw+sentinel%2F4711%26x%3D1",  # form-encoded, as a page's script or URLSearchParams writes it
+        "pw%20sentinel%2F4711%26x%3D1",  # percent-encoded (encodeURIComponent)
+        "pw%20sentinel/4711%26x%3d1",  # "/" left as it is, lower-case hex
+    ],
+)
+def test_a_secret_inside_a_url_is_masked_in_the_log_however_it_is_encoded(tmp_path: Path, written: str) -> None:
+    register_secret("pw sentinel/4711&x=1")
+    sink = add_logfile(tmp_path / "log.txt", level="TRACE")
+    try:
+        logger.warning("guard blocked GET https://evil.example/collect?u=me&p={}&n=2", written)
+    finally:
+        logger.remove(sink)
+    text = (tmp_path / "log.txt").read_text()
+    assert "sentinel" not in text and "4711" not in text, text
+    assert "https://evil.example/collect?u=me&p=[secret]&n=2" in text  # the rest of the line is kept to read
+
+
 def test_private_files_are_0600_in_0700_folders_and_replaced_atomically(tmp_path: Path) -> None:
     path = tmp_path / "state" / "orderwatch" / "session.json"
     write_private(path, "one")
@@ -76,17 +97,20 @@ def test_private_files_are_0600_in_0700_folders_and_replaced_atomically(tmp_path
 
 
 @pytest.mark.parametrize(
-    "url",
+    ("url", "expected"),
     [
-        "https://www.amazon.co.jp",
-        "http://127.0.0.1:8080",
-        "http://localhost:9",
-        "http://[::1]:80",
-        "http://127.1.2.3:5000/",
+        ("https://www.amazon.co.jp", ("https://www.amazon.co.jp", False)),
+        ("https://www.amazon.co.jp/", ("https://www.amazon.co.jp", False)),
+        ("http://127.0.0.1:8080", ("http://127.0.0.1:8080", True)),
+        ("http://localhost:9", ("http://localhost:9", True)),
+        ("http://[::1]:80", ("http://[::1]:80", True)),
+        ("http://127.1.2.3:5000/", ("http://127.1.2.3:5000", True)),
     ],
 )
-def test_base_url_accepts_the_marketplace_host_and_loopback(url: str) -> None:
-    check_base_url(url, "www.amazon.co.jp")
+def test_base_url_accepts_the_marketplace_host_and_loopback(url: str, expected: tuple[str, bool]) -> None:
+    # the flag decides how the run behaves: the real site gets the pause and its own resolver rules
+    # (tests/test_real_site_pause_and_resolver.py), loopback neither
+    assert check_base_url(url, "www.amazon.co.jp") == expected
 
 
 @pytest.mark.parametrize(

@@ -85,7 +85,7 @@ def test_a_settings_run_reads_every_settings_page_and_starts_the_baseline(
     assert {d["name"] for d in data["devices"]} >= {"デモ太郎のKindle"}
     assert Baseline.load(baseline_path(tmp_path / "state" / "session.json")).accepted.keys() == set(settings.fresh)
     # the bot's own console requests went through; nothing else was refused or reached the ledger
-    assert [e for e in report.guard_blocked if e["reason"] == "console_activity_refused"] == []
+    assert [e for e in report.guard_blocked if e.reason == "console_activity_refused"] == []
     posts = [p for m, p in replay.requests if m == "POST" and p.startswith("/hz/")]
     assert posts and all(p == "/hz/mycd/digital-console/ajax" for p in posts)
 

@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from orderwatch.i18n import _, language
 from orderwatch.mail.domains import is_amazon_web_host, registrable
 from orderwatch.mail.read import RawLink
+from orderwatch.site import MAIL_LINK_WRAPPERS
 
 SHORTENERS = frozenset(
     {"bit.ly", "tinyurl.com", "t.co", "ow.ly", "is.gd", "buff.ly", "goo.gl", "cutt.ly", "rebrand.ly",
@@ -24,10 +25,7 @@ _QUERY_WRAPPERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("google.co.jp", "/url", ("q", "url")),
     ("outlook.com", "/", ("url",)),  # *.safelinks.protection.outlook.com
     ("facebook.com", "/l.php", ("u",)),
-    ("amazon.co.jp", "/gp/r.html", ("U",)),
-    ("amazon.co.jp", "/gp/f.html", ("U",)),
-    ("amazon.com", "/gp/r.html", ("U",)),
-    ("amazon.com", "/gp/f.html", ("U",)),
+    *((domain, path, ("U",)) for domain in ("amazon.co.jp", "amazon.com") for path in MAIL_LINK_WRAPPERS),
 )
 _DOMAIN_IN_TEXT = re.compile(r"(?i)(?:https?://)?((?:[a-z0-9-]+\.)+[a-z]{2,})(?=[/\s:]|$)")
 _LOOKALIKE_SUBS = (("rn", "m"), ("vv", "w"), ("0", "o"), ("1", "l"), ("3", "e"), ("5", "s"), ("@", "a"))

@@ -20,10 +20,11 @@ from selectolax.lexbor import LexborHTMLParser
 
 from orderwatch.errors import UsageError
 from orderwatch.i18n import _
+from orderwatch.models import ORDER_ID_PATTERN
 
 MAX_BYTES = 10 * 1024 * 1024
 _HEADER_LINE = re.compile(rb"^[!-9;-~]+:[ \t]?", re.M)  # "Name: value" as RFC 5322 writes it
-_ORDER_ID = re.compile(r"(?<![\w-])(D\d{2}-\d{7}-\d{7}|\d{3}-\d{7}-\d{7})(?![\w-])")
+_ORDER_ID = re.compile(rf"(?<![\w-])({ORDER_ID_PATTERN.pattern})(?![\w-])")  # not part of a longer token
 _DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−ーｰ－"), "-")
 _TEXT_URL = re.compile(r"""(?i)\b(?:https?://|www\.)[^\s<>"'「」（）()\u3000]+""")
 

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from orderwatch.allowlist import Allowlist
 from orderwatch.diff import order_advice, why_unexpected
+from orderwatch.errors import ExitCode
 from orderwatch.i18n import N_, _, day, language, ngettext
 from orderwatch.mail.domains import registrable
 from orderwatch.mail.links import LinkVerdict
@@ -146,11 +147,11 @@ class MailVerdict:
     message_center: MessageCenterResult = MessageCenterResult(False, None, None, "not looked up")
 
     @property
-    def exit_code(self) -> int:
+    def exit_code(self) -> ExitCode:
         if self.lookup_error is not None:
-            return 3
+            return ExitCode.INCOMPLETE
         ok = self.verdict == "genuine" and all(o.expected is not False for o in self.orders)
-        return 0 if ok else 1
+        return ExitCode.OK if ok else ExitCode.FINDINGS
 
     def to_json(self) -> dict[str, object]:
         return {

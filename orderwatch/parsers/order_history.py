@@ -16,13 +16,13 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from orderwatch.errors import PageChangedError
 from orderwatch.i18n import _
-from orderwatch.models import Item, Money, Order, OrderHistoryPage
+from orderwatch.models import ORDER_ID_PATTERN, Item, Money, Order, OrderHistoryPage
 from orderwatch.parsers import selectors as S
 from orderwatch.parsers.detect import detect_marketplace, dollar_currency
 from orderwatch.parsers.values import all_of_first, first, fold, node_text, parse_date, parse_money, without_scripts
 
 PAGE = "order-history"
-ORDER_ID_RE = re.compile(r"\b(D\d{2}-\d{7}-\d{7}|\d{3}-\d{7}-\d{7})\b")
+ORDER_ID_RE = re.compile(rf"\b({ORDER_ID_PATTERN.pattern})\b")  # an id on a page; the id itself in group 1
 _ASIN_RE = re.compile(r"/(?:gp/product|dp)/([A-Z0-9]{10})(?:[/?#]|$)")
 _COUNT_RE = re.compile(r"(\d[\d,]*)")
 _DECLARED_RE = re.compile(r"(\d[\d,.]*\d|\d)")  # "1,234 orders" / "1.234 Bestellungen" / "12件の注文"

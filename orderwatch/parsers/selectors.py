@@ -219,6 +219,17 @@ SIGNIN_TOTP = (
     "input#auth-mfa-otpcode",  # amazon-com/auth/post-signin-mfa.html, post-signin-mfa-invalid-otp.html
     "form#auth-mfa-form input[name=otpCode]",  # same
 )
+# What the bot presses and ticks at the steps it fills. The page object (bots/pages.py, SignInPage) takes
+# these and the three field tuples above from here, so a field the classifier accepts is one the bot fills.
+SIGNIN_CONTINUE = (  # after the e-mail
+    "input#continue",  # amazon-com/auth/signin.html; login-states/amazon-signin-email-only.html (gg-match)
+    "#continue input[type=submit]",  # login-states/amazon-signin-email-only-2.html (gg-match)
+    "form[name=signIn] input[type=submit]",  # amazon-com/auth/signin-claim-username.html (2025: no id)
+)
+SIGNIN_REMEMBER_ME = ("input[name=rememberMe]",)  # amazon-com/auth/post-signin-invalid-password.html
+SIGNIN_PASSWORD_SUBMIT = ("#signInSubmit",)  # amazon-com/auth/signin-claim-password.html, login-states (gg-match)
+SIGNIN_TOTP_REMEMBER = ("#auth-mfa-remember-device",)  # amazon-com/auth/post-signin-mfa.html, login-states
+SIGNIN_TOTP_SUBMIT = ("#auth-signin-button",)  # amazon-com/auth/post-signin-mfa.html, login-states/amazon-otp-auth
 SIGNIN_SMS_CODE = (
     "#cvf-input-code",  # 2024: a div wraps the field; amazon-com/auth/post-signin-captcha-otp.html
     "input[name=code]",  # demo recording only (cvf-code.html)

@@ -13,6 +13,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from orderwatch.parsers import selectors as S
 from orderwatch.parsers.values import first, node_text
+from orderwatch.site import SIGN_IN_PREFIX
 
 
 class SignInState(StrEnum):
@@ -109,6 +110,6 @@ def classify_signin(url: str, html: str) -> SignInState:
     greeting = node_text(first(root, S.GREETING)).lower()
     if any(t in greeting for t in S.TEXT_SIGNED_OUT_GREETING) or first(root, S.SIGNED_OUT_LINKS) is not None:
         return SignInState.SIGNED_OUT
-    if urlsplit(url).path.startswith("/ap/"):
+    if urlsplit(url).path.startswith(SIGN_IN_PREFIX):
         return SignInState.UNKNOWN
     return SignInState.SIGNED_IN

@@ -9,8 +9,9 @@ Account settings (issue 11): Login & Security and 2-step verification (both ask 
 when the sign-in is not recent, ``reauth``), memberships, and the digital console's devices and Kindle
 content pages with their data endpoint /hz/mycd/digital-console/ajax.
 
-The paths here are literals on purpose: an imitation that imported the bot's own constants would
-hide a wrong constant.
+The paths here are literals on purpose, the one exception to orderwatch/site.py being their only home
+(tests/test_one_source.py skips this folder): an imitation that imported the bot's own constants would
+agree with a wrong one and hide it.
 
 The state-changing endpoints the pages offer (the 1-Click switch and "すべての1-Clickを無効化",
 "1-Clickで今すぐ買う", order cancel, add to cart) exist and write every hit to ``ledger``: tests
