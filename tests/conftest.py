@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -102,6 +103,64 @@ def run_cli(*args: str, timeout: float = 180) -> subprocess.CompletedProcess[str
         timeout=timeout,
         check=False,
     )
+
+
+GLOBAL_FLAGS = {"-q", "--quiet", "-v", "-vv", "-vvv", "--verbose"}
+# Commands that never start a browser, or not with these options: they run in the test's own process.
+NO_BROWSER = {"init", "ack", "history", "schedule", "notify", "parse", "baseline", "--help", "--version"}
+
+
+# Settings a process reads once (the keyring's backend, where modules come from): a subprocess of its own.
+PER_PROCESS = {"PYTHON_KEYRING_BACKEND", "PYTHONPATH"}
+
+
+def starts_a_browser(args: tuple[str, ...]) -> bool:
+    rest = list(args)
+    while rest and (rest[0] in GLOBAL_FLAGS or rest[0] == "--lang"):
+        rest = rest[2:] if rest[0] == "--lang" else rest[1:]
+    if not rest or rest[0] in NO_BROWSER:
+        return False
+    if rest[0] == "doctor":  # even with --no-launch: finding a headed browser may ask Playwright's driver
+        return True
+    if rest[0] == "verify-email":
+        return "--offline" not in rest
+    return True
+
+
+def ow(*args: str, env: dict[str, str] | None = None, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """`orderwatch ARGS` as a user runs it, with ``cli_env(**env)``. A command that starts no browser runs in this
+    process through click's CliRunner (no interpreter start, no imports: a tenth of the time); one that does
+    runs as a subprocess, as cron would run it (its own driver, browser and signal handling). The entry point
+    itself is tested as a subprocess in test_installed.py, test_interrupt.py and test_cli.py."""
+    if starts_a_browser(args) or PER_PROCESS & set(env or {}):
+        return subprocess.run(
+            [sys.executable, "-m", "orderwatch", *args],
+            capture_output=True,
+            text=True,
+            env=cli_env(**(env or {})),
+            input=stdin,
+            check=False,
+            timeout=180,
+        )
+    from click.testing import CliRunner
+    from loguru import logger
+
+    from orderwatch.cli import main
+
+    wanted = cli_env(**(env or {}))
+    environment: dict[str, str | None] = {k: v for k, v in wanted.items() if os.environ.get(k) != v}
+    environment |= {k: None for k in os.environ if k not in wanted}
+    try:
+        with warnings.catch_warnings():  # as in a process of its own: Python's default filters, not pytest's "error"
+            for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
+                warnings.simplefilter("ignore", category)
+            result = CliRunner(env=environment).invoke(main, list(args), input=stdin, prog_name="orderwatch")
+    finally:  # the command pointed the log at the runner's captured stderr, closed now
+        logger.remove()
+        logger.add(sys.stderr, level="WARNING")
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return subprocess.CompletedProcess(["orderwatch", *args], result.exit_code, result.stdout, result.stderr)
 
 
 def peer_page(*parts: str) -> Path:

@@ -8,12 +8,9 @@ import pytest
 
 from orderwatch.replay.account import MAILS
 
-from .conftest import run_cli
+from .conftest import ow
 
 MAIL = MAILS / "genuine-digital-ja.eml"  # the story's Kindle order, D01-2046175-3391842
-
-
-ow = run_cli
 
 
 @pytest.mark.browser

@@ -6,22 +6,17 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from orderwatch.replay import DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET, ReplaySite
 
-from .conftest import cli_env
-
-CLI = [sys.executable, "-m", "orderwatch"]
+from .conftest import ow
 
 
-def run(*args: str, stdin: str | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*CLI, *args], capture_output=True, text=True, env=cli_env(), timeout=timeout, check=False, input=stdin
-    )
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return ow(*args, stdin=stdin)
 
 
 def kinds(path: Path) -> list[str]:

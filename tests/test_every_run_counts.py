@@ -13,9 +13,7 @@ import pytest
 
 from orderwatch.replay import DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET, ReplaySite
 
-from .conftest import run_cli
-
-ow = run_cli
+from .conftest import ow
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import stat
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -16,7 +14,7 @@ import pytest
 from orderwatch.parsers import parse_content, parse_devices, parse_login_security, parse_order_history
 from orderwatch.replay import DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET, ReplaySite
 
-from .conftest import ROOT, cli_env
+from .conftest import ROOT, ow
 
 DEMO_CREDS = {
     "ORDERWATCH_EMAIL": DEMO_EMAIL,
@@ -37,18 +35,6 @@ COMMANDS = (
     "notify",
     "record",
 )
-
-
-def ow(*args: str, env: dict[str, str] | None = None, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "orderwatch", *args],
-        capture_output=True,
-        text=True,
-        env=cli_env(**(env or {})),
-        input=stdin,
-        check=False,
-        timeout=180,
-    )
 
 
 @pytest.fixture
