@@ -23,7 +23,7 @@ RULES: dict[str, str] = {
     "honorific_name": "a name before 様 (Japanese honorific)",
     "email": "e-mail addresses anywhere (text, attributes, scripts)",
     "phone": "phone numbers (Japanese 0X-XXXX-XXXX and international +N forms)",
-    "card_digits": "the last digits of payment cards (末尾 1234, ending in 1234, ••••1234)",
+    "card_digits": "the last digits of payment cards (末尾 1234, ending in 1234, ••••1234; also alone in a node)",
     "gift_card_code": "gift-card claim codes (XXXX-XXXXXX-XXXX)",
     "token_field": "hidden form fields and data attributes that carry tokens (CSRF, session, workflow state)",
     "token_in_script": "token-like values assigned in inline scripts",
@@ -48,6 +48,9 @@ NAME_BLOCKS = (
 # A bold label followed by the person's name in the same block: the legacy digital summary's
 # "<b>Recipient:</b><br />Jane Doe" (digital-orders/ca-order-summary-*.html) and its co.jp 受取人.
 NAME_LABELS = ("Recipient:", "受取人:")
+# A card's last digits in a node of their own, apart from "末尾" / "••••" (which CARD needs beside them):
+# the unified order details (digital-orders/de/order-details-D01-1151337-3109897.html, 2026)
+CARD_DIGIT_NODES = ("[data-testid=payment-instrument-number]",)
 GREETING = ("#nav-link-accountList-nav-line-1", "#glow-ingress-line1", "#nav-greeting-name")
 TOKEN_NAME = re.compile(r"(?i)token|csrf|session|workflow|state|signature|nonce|claim|\barb\b|^ats$|cust|key")
 URL_ID_KEYS = re.compile(
@@ -98,6 +101,11 @@ def scrub_page(html: str, known: tuple[str, ...] = ()) -> tuple[str, Counter[str
             if (node.text() or "").strip():
                 _set_text(node, "REDACTED")
                 counts["name_or_address_block"] += 1
+    for sel in CARD_DIGIT_NODES:
+        for node in tree.css(sel):
+            if re.fullmatch(r"\s*\d{2,4}\s*", node.text() or "") and (node.text() or "").strip() != "0000":
+                _set_text(node, "0000")
+                counts["card_digits"] += 1
     for bold in tree.css("b"):
         label = " ".join((bold.text() or "").split())
         holder = bold.parent

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from selectolax.lexbor import LexborHTMLParser
 
 from orderwatch.errors import PageChangedError
 from orderwatch.parsers import parse_order_history, parse_order_summary
@@ -33,6 +34,19 @@ def _page(body: str) -> str:
         ("<p>Phone: +1 206 555 0142</p>", "555 0142", "phone"),
         ("<p>VISA 末尾 4242</p>", "4242", "card_digits"),
         ("<p>Visa ending in 1881</p>", "1881", "card_digits"),
+        # the unified order details split the prefix and the digits into nodes of their own (a real page:
+        # digital-orders/de/order-details-D01-1151337-3109897.html, "••••</span><div …></div><span …>NNNN")
+        (
+            '<span data-testid="payment-instrument-name">VISA</span> <span data-testid="payment-instrument-prefix">'
+            '末尾</span> <span data-testid="payment-instrument-number">4242</span>',
+            "4242",
+            "card_digits",
+        ),
+        (
+            '<span>••••</span><div style="width:4px"></div><span data-testid="payment-instrument-number">1881</span>',
+            "1881",
+            "card_digits",
+        ),
         ("<p>ギフトカード番号 AQ7K-9XB2LM-PQRS</p>", "9XB2LM", "gift_card_code"),
         ('<input type="hidden" name="anti-csrftoken-a2z" value="hEjq9F2kL0aQ==">', "hEjq9F2kL0aQ", "token_field"),
         ('<input type="hidden" name="appActionToken" value="pj2Bj2FTSj3D">', "pj2Bj2FTSj3D", "token_field"),
@@ -122,6 +136,10 @@ def test_real_digital_order_pages_lose_names_addresses_and_phones_but_parse_the_
         before.total,
     )
     assert [p.amount for p in after.payments] == [p.amount for p in before.payments]
+    cards = "[data-testid=payment-instrument-number]"  # the real card's last digits, a node of their own
+    assert [c.text().strip() for c in LexborHTMLParser(scrubbed).css(cards)] == [
+        "0000" for _ in LexborHTMLParser(html).css(cards)
+    ]
 
 
 def test_the_demo_summaries_lose_the_account_holders_name() -> None:
