@@ -35,13 +35,14 @@ from orderwatch.models import (
 from orderwatch.parsers import selectors as S
 from orderwatch.parsers.detect import detect_marketplace, dollar_currency
 from orderwatch.parsers.values import all_of_first, first, fold, node_text, parse_date, parse_money
+from orderwatch.vocabulary import PageKind
 
-PAGE_LOGIN = "login-security"
-PAGE_TWO_STEP = "two-step"
-PAGE_MEMBERSHIPS = "memberships"
-PAGE_CONSOLE = "digital console"
-PAGE_DEVICES = "devices"
-PAGE_CONTENT = "content"
+PAGE_LOGIN: PageKind = "login-security"
+PAGE_TWO_STEP: PageKind = "two-step"
+PAGE_MEMBERSHIPS: PageKind = "memberships"
+PAGE_CONSOLE: PageKind = "digital console"
+PAGE_DEVICES: PageKind = "devices"
+PAGE_CONTENT: PageKind = "content"
 
 _NOT_TEXT = ("script", "style", "noscript", "template")
 # Time zones of marketplaces orderwatch does not check but whose pages it parses (acquiredTime → a date).
@@ -50,7 +51,7 @@ _JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
 
 # --- shared helpers ------------------------------------------------------------------------------------------
-def _root(html: str, page: str) -> tuple[LexborHTMLParser, LexborNode]:
+def _root(html: str, page: PageKind) -> tuple[LexborHTMLParser, LexborNode]:
     tree = LexborHTMLParser(html)
     if tree.root is None or tree.body is None:
         raise PageChangedError(page, _("the document is empty"))
@@ -385,7 +386,7 @@ def console_csrf_token(html: str) -> str:
     raise PageChangedError(PAGE_CONSOLE, "no csrfToken on the page")
 
 
-def _json(text: str, page: str) -> Any:
+def _json(text: str, page: PageKind) -> Any:
     try:
         data = json.loads(text)
     except ValueError:
@@ -407,7 +408,7 @@ def _objects(data: Any) -> Iterator[dict[str, Any]]:
             yield from _objects(v)
 
 
-def _check_success(data: Any, page: str) -> None:
+def _check_success(data: Any, page: PageKind) -> None:
     """An answer that says it failed (``"success": false`` at the top or one level down, or an ``error``)."""
     if not isinstance(data, dict):
         return

@@ -19,8 +19,9 @@ from orderwatch.models import MessageEntry
 from orderwatch.parsers import selectors as S
 from orderwatch.parsers.order_history import ORDER_ID_RE
 from orderwatch.parsers.values import all_of_first, first, node_text, parse_date
+from orderwatch.vocabulary import PageKind
 
-PAGE = "message-center"
+PAGE: PageKind = "message-center"
 _COUNT_RE = re.compile(r"(\d[\d,]*)\s*(?:件|messages?\b)", re.IGNORECASE)
 
 

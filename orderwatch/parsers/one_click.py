@@ -9,8 +9,9 @@ from orderwatch.models import OneClickSettings
 from orderwatch.parsers import selectors as S
 from orderwatch.parsers.detect import detect_marketplace
 from orderwatch.parsers.values import first, node_text
+from orderwatch.vocabulary import PageKind
 
-PAGE = "one-click"
+PAGE: PageKind = "one-click"
 
 
 def parse_one_click(html: str, marketplace: str = "auto") -> OneClickSettings:

@@ -20,8 +20,9 @@ from orderwatch.models import ORDER_ID_PATTERN, Item, Money, Order, OrderHistory
 from orderwatch.parsers import selectors as S
 from orderwatch.parsers.detect import detect_marketplace, dollar_currency
 from orderwatch.parsers.values import all_of_first, first, fold, node_text, parse_date, parse_money, without_scripts
+from orderwatch.vocabulary import PageKind
 
-PAGE = "order-history"
+PAGE: PageKind = "order-history"
 ORDER_ID_RE = re.compile(rf"\b({ORDER_ID_PATTERN.pattern})\b")  # an id on a page; the id itself in group 1
 _ASIN_RE = re.compile(r"/(?:gp/product|dp)/([A-Z0-9]{10})(?:[/?#]|$)")
 _COUNT_RE = re.compile(r"(\d[\d,]*)")

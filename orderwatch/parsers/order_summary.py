@@ -30,8 +30,9 @@ from orderwatch.parsers import selectors as S
 from orderwatch.parsers.detect import detect_marketplace, dollar_currency
 from orderwatch.parsers.order_history import ORDER_ID_RE
 from orderwatch.parsers.values import first, fold, names_currency, node_text, parse_date, parse_money
+from orderwatch.vocabulary import PageKind
 
-PAGE = "order-summary"
+PAGE: PageKind = "order-summary"
 _ASIN_RE = re.compile(r"/(?:gp/product|dp)/([A-Z0-9]{10})(?:[/?#]|$)")
 _LABELLED = re.compile(r"^(?P<label>[^:：]+?)\s*[:：]\s*(?P<value>.+)$")
 

@@ -36,7 +36,7 @@ from http import HTTPStatus
 from http.cookies import SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -111,39 +111,39 @@ _SETTINGS_UNREADABLE = {
     ),
 }
 SIGNIN_OUTCOMES = ("ok", "captcha", "approval", "otp-sms", "password-reset", "locked")
-# Faults and hostile pages a test can ask for (ReplaySite(faults={...})).
-FAULTS = frozenset(
-    {
-        "orders-500",  # the order history answers HTTP 500
-        "orders-500-once",  # … only the first time (a retry succeeds)
-        "orders-slow",  # the order history answers after ``slow_s`` seconds
-        "orders-reset",  # the order history connection is closed without an answer
-        "orders-truncated",  # the order history HTML is cut in half
-        "captcha-midrun",  # after the first history page, account pages redirect to a CAPTCHA
-        "expire-midrun",  # after the first history page, every session so far expires (once)
-        "no-orders",  # the account has no orders at all
-        "autosubmit",  # account pages auto-submit a purchase form on load
-        "fetch-post",  # account pages POST to the buy endpoint with fetch()
-        "beacon",  # account pages send a cancel with navigator.sendBeacon()
-        "meta-refresh",  # account pages meta-refresh to an off-site address
-        "signin-307",  # the password POST is answered with a 307 to the buy endpoint
-        "summary-unreadable",  # the story's Kindle order summary is served in a layout no parser knows
-        "one-click-unreadable",  # the 1-Click page is served without its switch
-        "orders-page2-500",  # the second order-history page answers HTTP 500 (every time)
-        "huge-page",  # the order history is padded to 21 MB (over the guard's page size limit)
-        # Message Center (issue 11, verify-email): the page in a layout no parser knows (container, heading
-        # and rows renamed); verify-email then says the Message Center was not checked, and keeps the orders
-        "messages-unreadable",
-        # account settings (issue 11)
-        "login-security-unreadable",  # Login & Security in a layout no parser knows (row ids, e-mail label renamed)
-        "two-step-unreadable",  # 2-step verification without #ch-settings-otp-* and #sia-settings-enable-mfa
-        "memberships-unreadable",  # memberships with its heading and every label renamed
-        "devices-unreadable",  # the console answers GetDevicesOverview in a shape without deviceName / deviceList
-        "content-unreadable",  # the console answers GetContentOwnershipData with an HTML page, not JSON
-        "devices-500",  # the console answers GetDevicesOverview with HTTP 500
-        "reauth-captcha",  # the re-authentication's password POST is answered with the CAPTCHA page
-    }
-)
+# Faults and hostile pages a test can ask for (ReplaySite(faults={...})): the replay's own vocabulary, checked
+# by mypy where a fault is named in the code and at ReplaySite() for the tests.
+ReplayFault = Literal[
+    "orders-500",  # the order history answers HTTP 500
+    "orders-500-once",  # … only the first time (a retry succeeds)
+    "orders-slow",  # the order history answers after ``slow_s`` seconds
+    "orders-reset",  # the order history connection is closed without an answer
+    "orders-truncated",  # the order history HTML is cut in half
+    "captcha-midrun",  # after the first history page, account pages redirect to a CAPTCHA
+    "expire-midrun",  # after the first history page, every session so far expires (once)
+    "no-orders",  # the account has no orders at all
+    "autosubmit",  # account pages auto-submit a purchase form on load
+    "fetch-post",  # account pages POST to the buy endpoint with fetch()
+    "beacon",  # account pages send a cancel with navigator.sendBeacon()
+    "meta-refresh",  # account pages meta-refresh to an off-site address
+    "signin-307",  # the password POST is answered with a 307 to the buy endpoint
+    "summary-unreadable",  # the story's Kindle order summary is served in a layout no parser knows
+    "one-click-unreadable",  # the 1-Click page is served without its switch
+    "orders-page2-500",  # the second order-history page answers HTTP 500 (every time)
+    "huge-page",  # the order history is padded to 21 MB (over the guard's page size limit)
+    # Message Center (issue 11, verify-email): the page in a layout no parser knows (container, heading
+    # and rows renamed); verify-email then says the Message Center was not checked, and keeps the orders
+    "messages-unreadable",
+    # account settings (issue 11)
+    "login-security-unreadable",  # Login & Security in a layout no parser knows (row ids, e-mail label renamed)
+    "two-step-unreadable",  # 2-step verification without #ch-settings-otp-* and #sia-settings-enable-mfa
+    "memberships-unreadable",  # memberships with its heading and every label renamed
+    "devices-unreadable",  # the console answers GetDevicesOverview in a shape without deviceName / deviceList
+    "content-unreadable",  # the console answers GetContentOwnershipData with an HTML page, not JSON
+    "devices-500",  # the console answers GetDevicesOverview with HTTP 500
+    "reauth-captcha",  # the re-authentication's password POST is answered with the CAPTCHA page
+]
+FAULTS: frozenset[ReplayFault] = frozenset(get_args(ReplayFault))
 HISTORY_LAYOUTS = ("2025", "2026")
 SUMMARY_TEMPLATES = ("legacy", "unified")
 HOSTILE_SCRIPTS = {
@@ -360,7 +360,7 @@ class ReplaySite:
     as_of: date | None = None
     signin_outcome: str = "ok"
     signed_out_page: bool = False  # serve a signed-out page instead of redirecting to sign-in
-    faults: frozenset[str] = frozenset()
+    faults: frozenset[ReplayFault] = frozenset()
     slow_s: float = 3.0
     credentials: tuple[str, str, str] | None = None  # (email, password, TOTP secret) instead of the demo's
     session_max_age: timedelta = timedelta(days=14)
@@ -387,9 +387,8 @@ class ReplaySite:
     def __post_init__(self) -> None:
         if self.signin_outcome not in SIGNIN_OUTCOMES:
             raise ValueError(f"signin_outcome must be one of {SIGNIN_OUTCOMES}")
-        unknown = set(self.faults) - FAULTS
-        if unknown:
-            raise ValueError(f"unknown faults {sorted(unknown)}; known: {sorted(FAULTS)}")
+        if unknown_faults := {str(f) for f in self.faults} - set(FAULTS):  # tests name them in strings mypy skips
+            raise ValueError(f"unknown faults {sorted(unknown_faults)}; known: {sorted(FAULTS)}")
         self.faults = frozenset(self.faults)
         unknown = set(self.attacks) - set(ATTACKS) - ATTACK_MODES
         if unknown:
