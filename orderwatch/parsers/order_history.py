@@ -35,7 +35,8 @@ def parse_order_history(html: str, marketplace: str = "auto") -> OrderHistoryPag
     """Read every order card of an order-history page.
 
     Raises PageChangedError (naming the page and what is missing) when the document is truncated,
-    is not an order history, shows fewer cards than its own count and pagination promise, or a card
+    is not an order history, shows cards but not its own count, shows fewer cards than its count and
+    pagination promise, or a card
     lacks its id, date or total (a cancelled order may lack a total). A card shown twice (a hidden
     second layout) is one order.
     """
@@ -55,6 +56,8 @@ def parse_order_history(html: str, marketplace: str = "auto") -> OrderHistoryPag
         raise PageChangedError(
             PAGE, _("no order cards found (the page declares {declared} orders)").format(declared=declared)
         )
+    if declared is None:  # every real page and layout states it; without it a missing card would go unseen
+        raise PageChangedError(PAGE, "the page's order count (span.num-orders / the time filter's label) not found")
     orders: dict[str, Order] = {}
     for index, card in enumerate(cards):
         order = _parse_card(card, index, dollar)
