@@ -31,6 +31,7 @@ from orderwatch.diff import (
     check_one_click,
     check_settings,
     credentials_form_finding,
+    demo_findings,
     find_unexpected_orders,
     why_unexpected,
 )
@@ -157,6 +158,8 @@ def run_check(
                 history_complete=not report.history_unread,
             )
         report.findings += attempted_actions(report.guard_blocked)
+        if target.demo:
+            report.findings = demo_findings(report.findings)
         report.finished_at = datetime.now().astimezone()
         session.close()
     return report

@@ -62,6 +62,7 @@ class CheckTarget:
     max_summaries: int = 25  # digital order summaries read in one run, at most (the rest are named as unread)
     settings: bool = False  # read the settings pages this run (the CLI decides: settings_every, --settings)
     reauth: Literal["once", "never"] = "once"  # answer a settings page's password request once per run, or never
+    demo: bool = False  # the demo account: the commands its advice names take --demo
 
 
 class AccountSession:

@@ -461,6 +461,10 @@ def verify_email(
         message_center=message_center,
         skipped=skipped,
     )
+    if demo:  # the commands it names act on the demo's history
+        from orderwatch.diff import for_the_demo
+
+        verdict.advice = [for_the_demo(a) for a in verdict.advice]
     if as_json:
         click.echo(json.dumps(verdict.to_json(), ensure_ascii=False, indent=2))
     else:

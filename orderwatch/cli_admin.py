@@ -231,7 +231,12 @@ def ack(order_id: str | None, note: str | None, list_acks: bool, undo: bool, dem
     with History.open(folder) as history:
         if undo:
             if not history.unack(oid):
-                raise UsageError(_("{order_id} is not acknowledged (see `orderwatch ack --list`)").format(order_id=oid))
+                listing = (
+                    _("{order_id} is not acknowledged (see `orderwatch ack --list --demo`)")
+                    if demo
+                    else _("{order_id} is not acknowledged (see `orderwatch ack --list`)")
+                )
+                raise UsageError(listing.format(order_id=oid))
             click.echo(
                 _("{order_id}: acknowledgement taken back — the next check judges it again.").format(order_id=oid)
             )

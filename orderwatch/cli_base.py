@@ -79,12 +79,14 @@ def main(ctx: click.Context, verbose: int, quiet: bool, lang: str | None) -> Non
 
     \b
     orderwatch demo          the full check against a built-in replay of a demo account (no network)
+    orderwatch setup-browser get the browser once after pip/pipx install (if none is found)
     orderwatch init          create the config folder, config.toml and an allowlist template
     orderwatch login         sign in once by hand (--headed) and save the session
     orderwatch doctor        check the set-up, line by line
     orderwatch check         the nightly check of your account
     orderwatch verify-email  judge a saved mail without opening its links; look its orders up
     orderwatch ack / history acknowledge an order as intended / list past runs
+    orderwatch baseline      show the settings baseline, accept a settings change as yours
     orderwatch schedule      print a systemd timer or crontab line for the nightly check
     orderwatch notify        send a test notification
     orderwatch record        save the pages a check visits, personal data scrubbed (fixtures, bug reports)
@@ -176,6 +178,7 @@ def demo_target(settings: Settings, site: Any, force_sign_in: bool = False) -> C
         force_sign_in=force_sign_in,
         max_summaries=settings.max_summaries,
         reauth=settings.reauth,
+        demo=True,
     )
 
 

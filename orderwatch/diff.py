@@ -5,7 +5,7 @@ it in force before any command runs): what happened, then what to press first, i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -177,6 +177,22 @@ def _order_sentence(order: Order, summary: DigitalOrderSummary | None, today: da
     return sentence.format(
         titles=titles, order_id=order.order_id, when=_placed(order.order_date, today), details=details, reason=reason
     )
+
+
+# The commands an advice names that act on one account's history or baseline: in the demo they take --demo, or
+# they would act on the user's own account (an ack stored there, a baseline never accepted).
+ACCOUNT_COMMANDS = ("`orderwatch ack ", "`orderwatch baseline accept ")
+
+
+def for_the_demo(text: str) -> str:
+    """``text`` (a finding's message or advice, in any language: commands stay as written) for the demo account."""
+    for command in ACCOUNT_COMMANDS:
+        text = text.replace(command, f"{command}--demo ")
+    return text
+
+
+def demo_findings(findings: list[Finding]) -> list[Finding]:
+    return [replace(f, message=for_the_demo(f.message), advice=for_the_demo(f.advice)) for f in findings]
 
 
 def order_advice(order: Order, market: Marketplace) -> str:

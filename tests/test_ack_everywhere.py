@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import shlex
 
 import pytest
 
@@ -43,3 +45,35 @@ def test_ack_reads_ids_as_people_paste_them_lists_and_undoes() -> None:
     assert again.returncode == 2 and "not acknowledged" in again.stderr
     assert ow("ack", "D01-123", "--demo").returncode == 2
     assert ow("ack", "--demo").returncode == 2
+
+
+@pytest.mark.browser
+def test_the_demos_advice_names_commands_that_act_on_the_demo_and_following_it_silences_its_findings() -> None:
+    """Typed as the demo's advice writes them, `ack` and `baseline accept` must act on the demo's history and
+    baseline — not on the user's own account (where the demo's order would be acknowledged for nothing)."""
+    first = ow("demo", "--json")
+    findings = {f["kind"]: f for f in json.loads(first.stdout)["findings"]}
+    commands = {
+        kind: re.findall(r"`(orderwatch (?:ack|baseline accept) [^`]*)`", f["advice"]) for kind, f in findings.items()
+    }
+    assert commands["unexpected_order"] == ["orderwatch ack --demo D01-2046175-3391842"]
+    assert commands["trial_started"] == ["orderwatch baseline accept --demo subscriptions"]
+    assert commands["device_added"] == ["orderwatch baseline accept --demo devices"]
+    for kind in ("unexpected_order", "trial_started", "device_added"):
+        done = ow(*shlex.split(commands[kind][0])[1:], *(["--yes"] if "baseline" in commands[kind][0] else []))
+        assert done.returncode == 0 and "Warning" not in done.stderr, done.stdout + done.stderr
+    again = json.loads(ow("demo", "--json").stdout)
+    assert [f["kind"] for f in again["findings"]] == ["one_click_enabled"]  # what the advice said to do is done
+    assert "D01-2046175-3391842" not in ow("ack", "--list").stdout  # nothing landed in the user's own account
+    assert "D01-2046175-3391842" in ow("ack", "--list", "--demo").stdout
+
+
+def test_the_demo_commands_keep_their_place_in_a_japanese_advice() -> None:
+    from orderwatch.diff import for_the_demo
+
+    text = "ご自身で買ったものなら、許可リストに追加するか `orderwatch ack D01-2046175-3391842` を実行してください。"
+    assert for_the_demo(text).endswith("`orderwatch ack --demo D01-2046175-3391842` を実行してください。")
+    assert (
+        for_the_demo("run `orderwatch baseline accept devices`.") == "run `orderwatch baseline accept --demo devices`."
+    )
+    assert for_the_demo("`orderwatch history`") == "`orderwatch history`"

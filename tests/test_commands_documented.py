@@ -59,3 +59,10 @@ def test_each_exit_code_table_of_the_readme_lists_every_exit_code_once() -> None
     assert len(tables) == 2, "the English table and the Japanese summary"
     for codes in tables:
         assert sorted(codes) == sorted(code.value for code in ExitCode)
+
+
+def test_the_groups_help_names_every_command() -> None:
+    summary = CliRunner().invoke(main, ["--help"]).output
+    missing = [name for name, _command in main.commands.items() if f"orderwatch {name}" not in summary]
+    missing = [name for name in missing if not any(f"/ {name}" in line for line in summary.splitlines())]
+    assert missing == [], f"`orderwatch --help` does not name: {missing}"

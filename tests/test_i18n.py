@@ -236,7 +236,7 @@ def test_the_demo_under_a_japanese_locale_prints_and_writes_its_whole_report_in_
     assert a != b and a != box and b != box
     # on a phone: commands set as code, not backticks; each order a card whose titles use the full width
     assert "`" not in page.locator("#findings").inner_text()
-    assert page.locator(".finding code", has_text="orderwatch ack D01-2046175-3391842").count() == 1
+    assert page.locator(".finding code", has_text="orderwatch ack --demo D01-2046175-3391842").count() == 1
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     title = page.locator("#orders tr.flagged td[data-label]").nth(2)

@@ -153,6 +153,7 @@ def test_a_forged_mail_naming_a_real_unexpected_order_says_both_do_not_click_and
     first, second = data["advice"][:2]
     assert first.startswith("Do not click its links")
     assert second.startswith("Whatever this mail is, D01-2046175-3391842 is a real order") and "refund" in second
+    assert "`orderwatch ack --demo D01-2046175-3391842`" in second  # the demo's order: acknowledged in the demo
 
 
 @pytest.mark.browser
