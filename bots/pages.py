@@ -233,7 +233,7 @@ class SignInPage:
         self.timeout_ms = timeout_s * 1000
 
     # the signed-out page's own link: the one the classifier knows it by, the account menu, any link to sign-in
-    SIGN_IN_LINK = ", ".join((*S.SIGNED_OUT_LINKS, "#nav-link-accountList", f"a[href*='{site.SIGN_IN}']"))
+    SIGN_IN_LINK = ", ".join((*S.SIGNED_OUT_LINKS, *S.ACCOUNT_MENU, f"a[href*='{site.SIGN_IN}']"))
 
     def open_sign_in(self) -> None:
         """From a signed-out page, follow its own "sign in" link (a GET)."""

@@ -263,6 +263,7 @@ SIGNIN_EXTRA_VERIFICATION = (
 SIGNIN_ERROR_BOX = ("#auth-error-message-box",)  # amazon-com/auth/post-signin-invalid-password.html, login-states
 SIGNIN_INTENT = ("form#intent-confirmation-form",)  # amazon-com/auth/post-signin-intent.html
 SIGNED_OUT_LINKS = ("[data-nav-ref=nav_ya_signin]",)  # amazon-com/auth/unauth-index.html
+ACCOUNT_MENU = ("#nav-link-accountList",)  # the menu the greeting sits in: amazon-com/auth/unauth-index.html
 GREETING = (
     "#nav-link-accountList-nav-line-1",  # amazon-com/auth/unauth-index.html, amazon-com/orders/*.html
     "#nav-link-accountList .nav-line-1",  # same
