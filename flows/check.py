@@ -41,6 +41,7 @@ from orderwatch.errors import (
     OverLimitError,
     PageChangedError,
     ReauthError,
+    RunInterrupted,
     SiteUnreachableError,
     page_name,
     reason_of,
@@ -126,7 +127,7 @@ def run_check(
             _read_settings(session, report, fresh, base, since)
             session.save_session()
     except CheckIncomplete as exc:  # sign-in needs a person, a refused sign-in: no later page can be read
-        logger.error("check stopped: {}", exc.message)
+        (logger.warning if isinstance(exc, RunInterrupted) else logger.error)("check stopped: {}", exc.message)
         report.error = RunError(reason_of(exc), exc.message)
     except PlaywrightError as exc:  # an element that never came, a crashed page: still a report, never clean
         first_line = (str(exc).splitlines() or [exc.__class__.__name__])[0]

@@ -242,6 +242,8 @@ def _run(ctx: click.Context, target: CheckTarget, allowlist: Any, opts: RunOptio
     elif not (opts.quiet and report.status == "clean"):
         click.echo(render_terminal(report, color=_color()), nl=False)
         click.echo(_("Report: {path}").format(path=run_dir / "report.html"))
+    if report.exit_code == ExitCode.INTERRUPTED:  # the first Ctrl-C: stopped before a page, what was read is kept
+        click.echo(_("orderwatch: interrupted (Ctrl-C); nothing more was read"), err=True)
     return report.exit_code
 
 

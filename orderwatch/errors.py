@@ -9,7 +9,8 @@
         ├── GuardBlockedError        a sign-in step was answered with a request the guard refused
         ├── SiteUnreachableError     network error, timeout, HTTP error from the site
         ├── OverLimitError           a page larger than the size limit, a history longer than the page limit
-        └── ReauthError              a settings page asked for the password again and could not be answered
+        ├── ReauthError              a settings page asked for the password again and could not be answered
+        └── RunInterrupted           Ctrl-C: the run stops before its next page, keeping what it read
 
 Messages never contain secrets: callers pass page names, field names and reasons, not values
 typed into the site. Messages are in the language in force when the error is raised (``_()`` at raise time,
@@ -204,6 +205,13 @@ def reason_of(exc: CheckIncomplete) -> str:
     or given as ``state=`` to a plain CheckIncomplete, like the run lock's), else the error's reason."""
     state = getattr(exc, "state", None) or exc.meta.get("state")
     return state if isinstance(state, str) else exc.reason
+
+
+class RunInterrupted(CheckIncomplete):
+    """Raised before the next page once the user pressed Ctrl-C: the run stops there and keeps what it read
+    (its report and history row say "interrupted"; the CLI exits 130)."""
+
+    reason = "interrupted"
 
 
 class ReauthError(CheckIncomplete):

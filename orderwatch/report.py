@@ -169,6 +169,8 @@ class Report:
 
     @property
     def exit_code(self) -> ExitCode:
+        if self.error is not None and self.error.reason == "interrupted":  # Ctrl-C: the shell's 130, as always
+            return ExitCode.INTERRUPTED
         return EXIT_CODES[self.status]
 
 

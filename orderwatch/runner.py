@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from loguru import logger
 
-from orderwatch.errors import ExitCode, OrderwatchError, UsageError
+from orderwatch.errors import ExitCode, OrderwatchError, RunInterrupted, UsageError
 from orderwatch.i18n import _
 
 if TYPE_CHECKING:
@@ -74,6 +74,7 @@ def execute_check(target: CheckTarget, allowlist: Allowlist, opts: RunOptions) -
         sink = add_logfile(run_dir / "run.log")
         (run_dir / "run.log").chmod(0o600)
         progress = Progress(quiet=opts.quiet)
+        stop = threading.Event()  # set by the first Ctrl-C: the run stops before its next page
         try:
             report = with_browser(
                 lambda browser: run_check(
@@ -82,7 +83,7 @@ def execute_check(target: CheckTarget, allowlist: Allowlist, opts: RunOptions) -
                     allowlist,
                     run_dir,
                     trace=opts.trace,
-                    progress=progress,
+                    progress=stopping_before_the_next_page(progress, stop),
                     screenshots=True,
                     keep_html=opts.keep_html,
                     baseline=baseline,
@@ -92,6 +93,7 @@ def execute_check(target: CheckTarget, allowlist: Allowlist, opts: RunOptions) -
                 opts.loopback_only,
                 target.market.host,
                 on_interrupt=lambda: _record_interrupted(target, opts, run_dir),
+                stop=stop,
             )
         finally:
             progress.done()
@@ -122,12 +124,25 @@ def execute_check(target: CheckTarget, allowlist: Allowlist, opts: RunOptions) -
             if path is not None and str(path) != "-":  # "-": printed on stdout by the CLI
                 write_user_file(path, content)
         try:
-            _record_and_notify(report, run_dir / "report.html", opts)
+            interrupted = report.error is not None and report.error.reason == "interrupted"
+            _record_and_notify(report, run_dir / "report.html", opts, notify=not interrupted)  # the user is there
         except sqlite3.Error as exc:  # the report is written; the history is a convenience
             logger.error("the run history could not be updated ({}); the report is in {}", exc, run_dir)
         if removed := prune_run_folders(opts.runs_root, opts.keep_days):
             logger.info("removed {} run folder(s) older than {} days", len(removed), opts.keep_days)
     return report, run_dir
+
+
+def stopping_before_the_next_page(progress: Callable[[str], None], stop: threading.Event) -> Callable[[str], None]:
+    """The check's progress callback (called before every page it opens), raising RunInterrupted once ``stop``
+    is set: the run then ends there, and reports what it read."""
+
+    def step(text: str) -> None:
+        if stop.is_set():
+            raise RunInterrupted(_("interrupted (Ctrl-C): the pages after this point were not read"))
+        progress(text)
+
+    return step
 
 
 KEEP_LAST_RUNS = 30  # run folders kept whatever their age (the newest ones)
@@ -241,14 +256,17 @@ def with_browser(
     loopback_only: bool,
     host: str = "",
     on_interrupt: Callable[[], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> T:
     """Launch the browser orderwatch uses, run ``work`` with it, close it. For a real site (``host``)
     the browser's resolver knows that host and its static hosts only. Inside ``early_driver()``, the work
     runs in the thread whose Playwright driver started early.
 
-    Ctrl-C while the browser works: ``on_interrupt`` (record the run), then the process ends at once with
-    130. Unwinding Playwright's event loop from inside a call it was waiting on prints tracebacks of
-    futures it never finishes; the driver ends the browser when this process goes."""
+    Ctrl-C while the browser works, with ``stop``: the event is set and the work goes on to the point where it
+    looks at it (a check: before its next page), so that what was read is kept; a second Ctrl-C, or the first
+    without ``stop``: ``on_interrupt`` (record the run), then the process ends at once with 130. (Unwinding
+    Playwright's event loop from inside a call it was waiting on prints tracebacks of futures it never finishes,
+    so no KeyboardInterrupt is raised there; the driver ends the browser when this process goes.)"""
     from playwright.sync_api import Error as PlaywrightError
 
     from orderwatch.bots.browser import find_browser, launch
@@ -261,6 +279,10 @@ def with_browser(
         # tracebacks, or turns into a "target closed" error. The run is recorded, then the process ends; the
         # driver ends the browser when this process goes. (Runs between two bytecodes of the main thread,
         # which holds no history connection while the browser works.)
+        if stop is not None and not stop.is_set():
+            stop.set()
+            os.write(2, ("\n" + _("orderwatch: stopping before the next page (Ctrl-C again: at once)") + "\n").encode())
+            return
         if on_interrupt is not None:
             on_interrupt()
         exit_interrupted()

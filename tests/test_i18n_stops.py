@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
@@ -27,6 +28,7 @@ from orderwatch.errors import (
     OverLimitError,
     PageChangedError,
     ReauthError,
+    RunInterrupted,
     SignInFailedError,
     SiteUnreachableError,
     UsageError,
@@ -37,6 +39,7 @@ from orderwatch.i18n import use_language
 from orderwatch.marketplace import MARKETPLACES
 from orderwatch.parsers import selectors as S
 from orderwatch.parsers.signin_state import HUMAN_ONLY, SignInState, classify_signin
+from orderwatch.runner import stopping_before_the_next_page
 from orderwatch.state import SignInCooldown
 
 from .japanese import english_left
@@ -365,6 +368,7 @@ JAPANESE_SAMPLES: dict[type[OrderwatchError], Callable[[], OrderwatchError]] = {
     SiteUnreachableError: lambda: open_with(timeout),
     OverLimitError: lambda: open_with(answer(413, {TOO_LARGE_HEADER: "1"})),
     ReauthError: lambda: _reauth_skipped(),
+    RunInterrupted: lambda: _interrupted(),
 }
 
 
@@ -387,6 +391,16 @@ def _guard_blocked() -> OrderwatchError:
     guard = SimpleNamespace(blocked=[GuardEvent("GET", "https://evil.example/", "document", "redirect_off_site")])
     with pytest.raises(GuardBlockedError) as caught:
         guard_stopped(guard, 0, None, failed=True)  # type: ignore[arg-type]
+    return caught.value
+
+
+def _interrupted() -> OrderwatchError:
+    stop = threading.Event()
+    step = stopping_before_the_next_page(lambda text: None, stop)
+    step("order-history")  # before Ctrl-C: the run goes on
+    stop.set()
+    with pytest.raises(RunInterrupted) as caught:
+        step("order-summary")
     return caught.value
 
 
