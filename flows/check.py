@@ -167,11 +167,15 @@ def run_check(
 
 
 def _worth_a_picture(report: Report, allowlist: Allowlist, target: CheckTarget, kind: str, page: Any) -> bool:
-    """Whether a finding may point at this page (the HTML report shows the page a finding came from): a
-    history page listing an order the allowlist does not expect, the summary of such an order, a 1-Click page
-    not as expected. The settings pages (read weekly; their findings depend on the baseline) always."""
+    """Whether a finding may point at this page (the HTML report shows one picture per finding, of the page it
+    came from: report.finding_screenshot): a history page listing an unexpected order that has no summary of its
+    own to show (a physical or cancelled one — a digital order's summary is read next and pictured instead), the
+    summary of an unexpected order, a 1-Click page not as expected. The settings pages (read weekly; their
+    findings depend on the baseline) always."""
     if kind == "order-history":
-        return any(why_unexpected(o, allowlist) is not None for o in page.orders)
+        return any(
+            why_unexpected(o, allowlist) is not None and not (o.is_digital and not o.cancelled) for o in page.orders
+        )
     if kind == "order-summary":
         order = next((o for o in report.orders if o.order_id == page.order_id), None)
         return order is None or why_unexpected(order, allowlist) is not None

@@ -72,3 +72,29 @@ def test_the_driver_gets_a_small_young_generation_unless_the_user_chose_one(monk
     monkeypatch.setenv("NODE_OPTIONS", "--max-semi-space-size=16")
     driver_environment()
     assert os.environ["NODE_OPTIONS"] == "--max-semi-space-size=16"
+
+
+def test_a_check_starts_the_driver_before_its_settings_are_read_but_its_help_never_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import contextlib
+    from collections.abc import Iterator
+
+    from click.testing import CliRunner
+
+    from orderwatch.cli import main
+
+    started: list[str] = []
+
+    @contextlib.contextmanager
+    def recording() -> Iterator[None]:
+        started.append("driver")
+        yield
+
+    monkeypatch.setattr(runner, "early_driver", recording)
+    for args in (["demo", "--help"], ["check", "-h"], ["--lang", "en", "demo", "--help"]):
+        assert CliRunner().invoke(main, args).exit_code == 0
+    assert started == []
+    monkeypatch.setattr("orderwatch.config.early_language", lambda: started.append("settings"))
+    CliRunner().invoke(main, ["check", "--allowlist", "missing.toml"])  # ends at its settings: exit 2
+    assert started[:2] == ["driver", "settings"]

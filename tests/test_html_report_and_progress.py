@@ -104,9 +104,9 @@ def test_a_check_shows_its_steps_unless_quiet() -> None:
 
 @pytest.mark.browser
 def test_only_pages_a_finding_may_point_at_are_photographed() -> None:
-    """A screenshot costs about as much as reading the page: the demo's first history page (it lists the
-    unexpected Kindle order), that order's summary and the 1-Click page (on, expected off) — not the second
-    history page, nor the summary of the expected Python book."""
+    """A screenshot costs about as much as reading the page: the unexpected Kindle order's summary (the
+    picture its finding shows) and the 1-Click page (on, expected off) — not the history pages (the Kindle
+    order's own summary is pictured instead), nor the summary of the expected Python book."""
     out = subprocess.run(
         [sys.executable, "-m", "orderwatch", "demo"], capture_output=True, text=True, env=cli_env(), timeout=120
     )
@@ -114,7 +114,6 @@ def test_only_pages_a_finding_may_point_at_are_photographed() -> None:
     run_dir = Path(out.stdout.strip().splitlines()[-1].removeprefix("Report: ")).parent
     shots = sorted(p.name for p in (run_dir / "pages").iterdir())
     assert [name.split("-", 1)[1] for name in shots] == [
-        "order-history.jpg",
         "order-summary.jpg",
         "one-click.jpg",
         "memberships.jpg",  # the first run reads the settings pages: a settings finding may point at them
@@ -125,3 +124,23 @@ def test_only_pages_a_finding_may_point_at_are_photographed() -> None:
     assert "data:image/jpeg;base64," in html and "data:image/png" not in html
     report = json.loads((run_dir / "report.json").read_text())
     assert report["findings"][0]["subject"] == "D01-2046175-3391842"
+
+
+def test_a_history_page_is_photographed_only_for_an_unexpected_order_without_a_summary_of_its_own() -> None:
+    """One picture per finding: a digital order's finding shows its summary, so the history page listing it is
+    not photographed for it; a physical order has no summary, so its history page is."""
+    from types import SimpleNamespace
+
+    from orderwatch.allowlist import Allowlist
+    from orderwatch.flows.check import _worth_a_picture
+    from orderwatch.models import OrderHistoryPage
+
+    from .test_diff import KINDLE, TISSUE
+
+    nobody = Allowlist()  # expects nothing: both orders are unexpected
+    target = SimpleNamespace()
+    report = SimpleNamespace(orders=[KINDLE, TISSUE])
+    digital_only = OrderHistoryPage("co.jp", (KINDLE,), 1)
+    with_physical = OrderHistoryPage("co.jp", (KINDLE, TISSUE), 2)
+    assert not _worth_a_picture(report, nobody, target, "order-history", digital_only)  # type: ignore[arg-type]
+    assert _worth_a_picture(report, nobody, target, "order-history", with_physical)  # type: ignore[arg-type]
