@@ -345,11 +345,11 @@ def method_kind(kind: str) -> str:
 
 # The console's deviceFamily codes (account-pages.md: KINDLE, FIRE_TABLET, phone apps …); English shows the code.
 _FAMILIES = {
-    "KINDLE": N_("KINDLE"),
-    "FIRE_TABLET": N_("FIRE_TABLET"),
-    "FIRE_TV": N_("FIRE_TV"),
-    "IOS_APP": N_("IOS_APP"),
-    "ANDROID_APP": N_("ANDROID_APP"),
+    "KINDLE": N_("Kindle e-reader"),
+    "FIRE_TABLET": N_("Fire tablet"),
+    "FIRE_TV": N_("Fire TV"),
+    "IOS_APP": N_("iPhone/iPad app"),
+    "ANDROID_APP": N_("Android app"),
 }
 
 
@@ -360,7 +360,8 @@ def section_label(name: str) -> str:
 
 
 def device_family(family: str) -> str:
-    """A device's family as the reader reads it ("ANDROID_APP" / 「Androidのアプリ」); unknown codes as they are."""
+    """A device's family as the reader reads it ("Android app" / 「Androidのアプリ」; report.json keeps the code
+    ANDROID_APP); unknown codes as they are."""
     return _(_FAMILIES[family]) if family in _FAMILIES else family
 
 

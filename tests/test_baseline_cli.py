@@ -41,7 +41,7 @@ def test_the_demo_shows_the_trial_and_the_device_until_each_is_accepted(tmp_path
     shown = run("baseline", "show", "--demo")
     assert shown.returncode == 0, shown.stderr
     assert "+ Amazon Music Unlimited: free trial" in shown.stdout
-    assert "+ デモ太郎の2台目のAndroid (ANDROID_APP" in shown.stdout
+    assert "+ デモ太郎の2台目のAndroid (Android app" in shown.stdout  # the code stays in JSON only
     assert "demo@example.com" not in shown.stdout
 
     refused = run("baseline", "accept", "device_added", "--demo")  # no terminal, no --yes: nothing accepted
