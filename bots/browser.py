@@ -14,11 +14,10 @@ from urllib.parse import urlsplit
 from loguru import logger
 from playwright.sync_api import Browser, BrowserContext, Playwright
 
-from orderwatch.bots.guard import CLOSE_UNROUTED_CHANNELS, RequestGuard, _short
+from orderwatch.bots.guard import CLOSE_UNROUTED_CHANNELS, RequestGuard
 from orderwatch.errors import UsageError
 from orderwatch.i18n import _
 from orderwatch.marketplace import Marketplace
-from orderwatch.models import GuardEvent
 
 # Tried in order when no browser is configured. The headless shell first: 2-3x faster to start,
 # half the memory. A headed login needs a full browser, so it is skipped then.
@@ -160,10 +159,8 @@ def new_context(
         context.add_init_script(CLOSE_UNROUTED_CHANNELS)
 
     def _no_popups(page: Any) -> None:
-        if len(context.pages) > 1:
-            logger.warning("closed a popup the page opened")
-            guard.blocked.append(GuardEvent("GET", _short(page.url), "popup", "popup"))
-            page.close()
+        if len(context.pages) > 1:  # the first page is the run's own
+            guard.refuse_popup(page)
 
     context.on("page", _no_popups)
     return context, guard

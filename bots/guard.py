@@ -187,6 +187,14 @@ class RequestGuard:
         with contextlib.suppress(PlaywrightError):  # the page went away
             ws.close(code=1008, reason="blocked")
 
+    def refuse_popup(self, page: Any) -> None:
+        """A page a page opened (window.open, target=_blank): closed, and named like any refused request."""
+        event = GuardEvent("GET", self._masked(_short(page.url)), "popup", "popup")
+        self.blocked.append(event)
+        logger.warning("closed a popup the page opened")
+        with contextlib.suppress(PlaywrightError):  # it went away by itself
+            page.close()
+
     def _masked(self, url: str) -> str:
         """What a guard event keeps of a URL: never a secret it carried in its path."""
         return _masked_url(url, self.secrets) if self.secrets else url

@@ -102,7 +102,7 @@ class AccountPages:
         return site.order_summary_url(self.base_url, order_id)
 
     def one_click_url(self) -> str:
-        return site.one_click_url(self.base_url)
+        return site.page_url(self.base_url, site.ONE_CLICK)
 
     def settings_url(self, path: str) -> str:
         """The address of a settings page (site.LOGIN_SECURITY, TWO_STEP, MEMBERSHIPS, DEVICES, CONTENT,
@@ -125,7 +125,7 @@ class AccountPages:
                 "csrfToken": csrf_token,
             }
         )
-        url = site.console_ajax_url(self.base_url)
+        url = site.page_url(self.base_url, site.CONSOLE_AJAX)
         logger.debug("POST {} activity={}", url, activity)
         try:
             answer = self.page.evaluate(_CONSOLE_FETCH, {"url": url, "body": body, "timeout": self.timeout_ms})

@@ -27,7 +27,7 @@ from orderwatch.cli_base import (
 )
 from orderwatch.errors import CheckIncomplete, ExitCode, OrderwatchError, PageChangedError, UsageError, reason_of
 from orderwatch.i18n import _
-from orderwatch.runner import RunOptions, early_driver, execute_check, with_acknowledged, with_browser
+from orderwatch.runner import RunOptions, execute_check, with_acknowledged, with_browser
 
 __all__ = ["main"]  # the entry point (pyproject's [project.scripts]); the commands register on it
 
@@ -80,36 +80,35 @@ def demo(
     from orderwatch.replay import ReplaySite
     from orderwatch.replay.account import DEMO_DIR
 
-    with early_driver():  # Playwright's driver starts while the settings load and the replay site starts
-        settings = load_settings(headed=headed or None)
-        i18n.configure(settings.lang, "co.jp")  # the demo account is on amazon.co.jp, whatever config.toml says
-        if fresh_session:
-            (settings.state_dir / "demo" / "session.json").unlink(missing_ok=True)
-        allowlist = load_allowlist(DEMO_DIR / "allowlist.toml")
-        today = as_of.date() if as_of else None
-        with ReplaySite(as_of=today) as site:
-            target = demo_target(settings, site, force_sign_in)
-            assert site.as_of is not None
-            seed_demo_baseline(target.session_file, site.account, site.as_of)
-            opts = run_options(
-                settings,
-                ctx,
-                demo=True,
-                loopback=True,
-                report_json=Path("-") if as_json else report_json,
-                report_md=report_md,
-                report_html=report_html,
-                trace=trace,
-                force_settings=force_settings,
+    settings = load_settings(headed=headed or None)
+    i18n.configure(settings.lang, "co.jp")  # the demo account is on amazon.co.jp, whatever config.toml says
+    if fresh_session:
+        (settings.state_dir / "demo" / "session.json").unlink(missing_ok=True)
+    allowlist = load_allowlist(DEMO_DIR / "allowlist.toml")
+    today = as_of.date() if as_of else None
+    with ReplaySite(as_of=today) as site:
+        target = demo_target(settings, site, force_sign_in)
+        assert site.as_of is not None
+        seed_demo_baseline(target.session_file, site.account, site.as_of)
+        opts = run_options(
+            settings,
+            ctx,
+            demo=True,
+            loopback=True,
+            report_json=Path("-") if as_json else report_json,
+            report_md=report_md,
+            report_html=report_html,
+            trace=trace,
+            force_settings=force_settings,
+        )
+        code = _run(ctx, target, allowlist, opts)
+        if site.ledger:  # the bot must never reach a state-changing endpoint
+            click.echo(
+                _("orderwatch: the replay site recorded {n} state-changing request(s)!").format(n=len(site.ledger)),
+                err=True,
             )
-            code = _run(ctx, target, allowlist, opts)
-            if site.ledger:  # the bot must never reach a state-changing endpoint
-                click.echo(
-                    _("orderwatch: the replay site recorded {n} state-changing request(s)!").format(n=len(site.ledger)),
-                    err=True,
-                )
-                code = ExitCode.INCOMPLETE
-        ctx.exit(code)
+            code = ExitCode.INCOMPLETE
+    ctx.exit(code)
 
 
 @main.command()
@@ -171,52 +170,51 @@ def check(
     from orderwatch.config import data_dir, load_settings
     from orderwatch.heartbeat import ping
 
-    with early_driver():  # Playwright's driver starts while the settings load and the run is prepared
-        settings: Settings | None = None
-        opts: RunOptions | None = None
-        try:
-            settings = load_settings(
-                base_url=base_url,
-                marketplace=marketplace,
-                allowlist=allowlist,
-                window_days=window_days,
-                headed=headed or None,
-                browser=browser,
-            )
-            ping(settings.heartbeat_url, "start")
-            rules = load_allowlist(settings.allowlist_path)
-            target, loopback = account_target(settings, force_sign_in)
-            opts = run_options(
-                settings,
-                ctx,
-                demo=False,
-                loopback=loopback,
-                report_json=Path("-") if as_json else report_json,
-                report_md=report_md,
-                report_html=report_html,
-                trace=trace,
-                force_settings=force_settings,
-            )
-            code = _run(ctx, target, rules, opts)
-        except BrokenPipeError:  # the run is recorded; only its summary found no reader
-            raise
-        except Exception as exc:  # every run, however it ends, is a run: a history row, the heartbeat told
-            from orderwatch.logs import mask
-            from orderwatch.runner import record_failed_run, stopped_report
+    settings: Settings | None = None
+    opts: RunOptions | None = None
+    try:
+        settings = load_settings(
+            base_url=base_url,
+            marketplace=marketplace,
+            allowlist=allowlist,
+            window_days=window_days,
+            headed=headed or None,
+            browser=browser,
+        )
+        ping(settings.heartbeat_url, "start")
+        rules = load_allowlist(settings.allowlist_path)
+        target, loopback = account_target(settings, force_sign_in)
+        opts = run_options(
+            settings,
+            ctx,
+            demo=False,
+            loopback=loopback,
+            report_json=Path("-") if as_json else report_json,
+            report_md=report_md,
+            report_html=report_html,
+            trace=trace,
+            force_settings=force_settings,
+        )
+        code = _run(ctx, target, rules, opts)
+    except BrokenPipeError:  # the run is recorded; only its summary found no reader
+        raise
+    except Exception as exc:  # every run, however it ends, is a run: a history row, the heartbeat told
+        from orderwatch.logs import mask
+        from orderwatch.runner import record_failed_run, stopped_report
 
-            first = (getattr(exc, "message", None) or str(exc) or exc.__class__.__name__).splitlines()[0]
-            report = stopped_report(
-                settings.marketplace if settings else "co.jp", "", _failure_reason(exc), mask(first)[:300]
+        first = (getattr(exc, "message", None) or str(exc) or exc.__class__.__name__).splitlines()[0]
+        report = stopped_report(
+            settings.marketplace if settings else "co.jp", "", _failure_reason(exc), mask(first)[:300]
+        )
+        if opts is None:  # ended before its options: record (and notify) as configured all the same
+            opts = (
+                run_options(settings, ctx, demo=False, loopback=False)
+                if settings is not None
+                else RunOptions(runs_root=data_dir() / "runs", history_dir=data_dir())
             )
-            if opts is None:  # ended before its options: record (and notify) as configured all the same
-                opts = (
-                    run_options(settings, ctx, demo=False, loopback=False)
-                    if settings is not None
-                    else RunOptions(runs_root=data_dir() / "runs", history_dir=data_dir())
-                )
-            record_failed_run(report, opts)
-            ping(settings.heartbeat_url if settings else None, "fail")
-            raise
+        record_failed_run(report, opts)
+        ping(settings.heartbeat_url if settings else None, "fail")
+        raise
     ping(settings.heartbeat_url, "success" if code in (ExitCode.OK, ExitCode.FINDINGS) else "fail")
     ctx.exit(code)
 
@@ -242,7 +240,7 @@ def _run(ctx: click.Context, target: CheckTarget, allowlist: Any, opts: RunOptio
     elif not (opts.quiet and report.status == "clean"):
         click.echo(render_terminal(report, color=_color()), nl=False)
         click.echo(_("Report: {path}").format(path=run_dir / "report.html"))
-    if report.exit_code == ExitCode.INTERRUPTED:  # the first Ctrl-C: stopped before a page, what was read is kept
+    if report.interrupted:  # the first Ctrl-C: stopped before a page, what was read is kept
         click.echo(_("orderwatch: interrupted (Ctrl-C); nothing more was read"), err=True)
     return report.exit_code
 

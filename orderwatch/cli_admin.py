@@ -631,4 +631,5 @@ def record(
         )
     )
     click.echo(_("Read the pages before you share them."))
-    sys.exit(report.exit_code if report.status == "incomplete" else ExitCode.OK)
+    # findings are not record's business; pages it could not read, or a Ctrl-C, are
+    sys.exit(report.exit_code if report.status == "incomplete" or report.interrupted else ExitCode.OK)

@@ -30,6 +30,7 @@ REAL_SITE_PAUSE_S = 2.0  # one page at a time, a pause between pages: look like 
 
 
 HELP_ASKED = "orderwatch.help_asked"
+CHECK_COMMANDS = ("check", "demo")  # the commands that run the check itself
 
 
 class _Group(click.Group):
@@ -56,7 +57,7 @@ class _Group(click.Group):
             logger.opt(exception=exc).debug("internal error")
             first = (str(exc).splitlines() or [""])[0]
             error = f"{exc.__class__.__name__}: {mask(first)[:200]}"
-            if ctx.invoked_subcommand in ("check", "demo"):
+            if ctx.invoked_subcommand in CHECK_COMMANDS:
                 message = _("orderwatch: internal error ({error}); the check did not complete").format(error=error)
             else:  # init, parse, doctor, …: no check was running, so say which command did not complete
                 command = " ".join(filter(None, ("orderwatch", ctx.invoked_subcommand)))
@@ -100,7 +101,7 @@ def main(ctx: click.Context, verbose: int, quiet: bool, lang: str | None) -> Non
     """
     # A check starts Playwright's driver now, so that it starts while the settings are read (runner.early_driver;
     # bench/check_targets.py: 1.23 → 1.19 s); not for a --help.
-    if ctx.invoked_subcommand in ("check", "demo") and not ctx.meta.get(HELP_ASKED):
+    if ctx.invoked_subcommand in CHECK_COMMANDS and not ctx.meta.get(HELP_ASKED):
         from orderwatch.runner import early_driver
 
         ctx.with_resource(early_driver())

@@ -116,7 +116,7 @@ def find_unexpected_orders(
 
 
 def check_one_click(settings: OneClickSettings, allowlist: Allowlist, market: Marketplace) -> list[Finding]:
-    page = site.one_click_url(market)
+    page = site.page_url(market, site.ONE_CLICK)
     if settings.enabled and allowlist.one_click == "off":
         return [
             Finding(
@@ -208,8 +208,8 @@ def order_advice(order: Order, market: Marketplace) -> str:
             "`orderwatch ack {order_id}`."
         ).format(
             orders_url=orders_url,
-            content_url=site.content_url(market),
-            one_click_url=site.one_click_url(market),
+            content_url=site.page_url(market, site.CONTENT),
+            one_click_url=site.page_url(market, site.ONE_CLICK),
             order_id=order.order_id,
         )
     return _(
@@ -364,7 +364,7 @@ def _login_findings(read: SettingsRead, base: LoginState | None, market: Marketp
     now = read.login_security
     if now is None or base is None:
         return []
-    when, url = _when(read, "login_security", today), site.login_security_url(market)
+    when, url = _when(read, "login_security", today), site.page_url(market, site.LOGIN_SECURITY)
     found = []
     changed: tuple[tuple[FindingKind, Masked | None, Masked | None, str, str], ...] = (
         (
@@ -436,7 +436,7 @@ def _login_findings(read: SettingsRead, base: LoginState | None, market: Marketp
 def _two_step_findings(
     read: SettingsRead, base: TwoStepSettings | None, allowlist: Allowlist, market: Marketplace, today: date
 ) -> list[Finding]:
-    url, found = site.two_step_url(market), []
+    url, found = site.page_url(market, site.TWO_STEP), []
     enabled = read.two_step.enabled if read.two_step is not None else None
     section = "two_step"
     if enabled is None and read.login_security is not None:  # Login & Security's row says it too
@@ -551,7 +551,7 @@ def _subscription_findings(
     if now is None:
         return []
     running = {s.name for s in (base or ()) if s.status != "cancelled"}
-    url = site.memberships_url(market)
+    url = site.page_url(market, site.MEMBERSHIPS)
     found = []
     for sub in now:
         if sub.status == "cancelled":
@@ -621,7 +621,7 @@ def _device_findings(
     if now is None:
         return []
     known = {(d.name, d.family) for d in (base or ())}
-    url = site.devices_url(market)
+    url = site.page_url(market, site.DEVICES)
     found = []
     for dev in now:
         expected = allowlist.expects_device(dev.name, dev.family)
@@ -683,7 +683,7 @@ def _content_findings(
     ordered = {i.asin for o in orders for i in o.items if i.asin}
     ordered |= {i.asin for s in summaries.values() for i in s.items if i.asin}
     done = {c.asin for c in accepted}
-    url = site.content_url(market)
+    url = site.page_url(market, site.CONTENT)
     found = []
     for item in now:
         if item.acquired < since or item.how not in ("purchase", "free") or item.asin in ordered | done:

@@ -168,10 +168,13 @@ class Report:
         return {"reason": error.reason, "message": error.message, "pages": [u.to_json() for u in self.unread]}
 
     @property
+    def interrupted(self) -> bool:
+        """Stopped by the user's Ctrl-C (errors.RunInterrupted): what was read is in the report."""
+        return self.error is not None and self.error.reason == "interrupted"
+
+    @property
     def exit_code(self) -> ExitCode:
-        if self.error is not None and self.error.reason == "interrupted":  # Ctrl-C: the shell's 130, as always
-            return ExitCode.INTERRUPTED
-        return EXIT_CODES[self.status]
+        return ExitCode.INTERRUPTED if self.interrupted else EXIT_CODES[self.status]  # Ctrl-C: the shell's 130
 
 
 def to_json(report: Report) -> dict[str, Any]:

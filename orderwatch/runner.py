@@ -124,8 +124,9 @@ def execute_check(target: CheckTarget, allowlist: Allowlist, opts: RunOptions) -
             if path is not None and str(path) != "-":  # "-": printed on stdout by the CLI
                 write_user_file(path, content)
         try:
-            interrupted = report.error is not None and report.error.reason == "interrupted"
-            _record_and_notify(report, run_dir / "report.html", opts, notify=not interrupted)  # the user is there
+            _record_and_notify(
+                report, run_dir / "report.html", opts, notify=not report.interrupted
+            )  # the user is there
         except sqlite3.Error as exc:  # the report is written; the history is a convenience
             logger.error("the run history could not be updated ({}); the report is in {}", exc, run_dir)
         if removed := prune_run_folders(opts.runs_root, opts.keep_days):
@@ -341,6 +342,7 @@ class _DriverThread:
         self._thread.start()
 
     def _serve(self) -> None:
+        stopping = False
         try:
             from playwright.sync_api import sync_playwright
 
@@ -348,10 +350,12 @@ class _DriverThread:
             with sync_playwright() as pw:
                 while (job := self._jobs.get()) is not None:
                     job(pw)
-                return
+                stopping = True
         except BaseException as exc:  # the driver did not start: every job gets this error
+            if stopping:  # it failed as it stopped: nobody waits for it any more
+                return
             self._failed = exc
-        while (job := self._jobs.get()) is not None:
+        while not stopping and (job := self._jobs.get()) is not None:
             job(None)
 
     def run(self, work: Callable[[Playwright], T]) -> T:

@@ -88,35 +88,3 @@ def history_link(site: Site, href: str) -> str | None:
 def order_summary_url(site: Site, order_id: str) -> str:
     """A digital order's own page (the site may redirect it to ORDER_DETAILS)."""
     return page_url(site, ORDER_SUMMARY) + "?" + urlencode({"ie": "UTF8", "orderID": order_id})
-
-
-def one_click_url(site: Site) -> str:
-    return page_url(site, ONE_CLICK)
-
-
-def login_security_url(site: Site) -> str:
-    return page_url(site, LOGIN_SECURITY)
-
-
-def two_step_url(site: Site) -> str:
-    return page_url(site, TWO_STEP)
-
-
-def memberships_url(site: Site) -> str:
-    return page_url(site, MEMBERSHIPS)
-
-
-def devices_url(site: Site) -> str:
-    return page_url(site, DEVICES)
-
-
-def content_url(site: Site) -> str:
-    return page_url(site, CONTENT)
-
-
-def console_ajax_url(site: Site) -> str:
-    return page_url(site, CONSOLE_AJAX)
-
-
-def message_center_url(site: Site) -> str:
-    return page_url(site, MESSAGE_CENTER)

@@ -72,7 +72,7 @@ GuardReason = Literal[
     "websocket",
     "popup",
 ]
-"""Every reason a ``GuardEvent`` gives (bots/guard.py ``RequestGuard``; "popup" from bots/browser.py; a cookie
+"""Every reason a ``GuardEvent`` gives (bots/guard.py ``RequestGuard``; a cookie
 that carries a secret from flows/session.py): the verdicts, the refused redirects, a console request asking for
 an activity that is not a read, a request carrying a secret, a page too large to hold, a WebSocket, a popup."""
 GUARD_REASONS: Final[tuple[GuardReason, ...]] = get_args(GuardReason)

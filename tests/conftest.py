@@ -93,18 +93,6 @@ def cli_env(**extra: str) -> dict[str, str]:
     return env | {"ORDERWATCH_RETRY_BACKOFF_S": "0.05", "ORDERWATCH_LANG": "en"} | extra
 
 
-def run_cli(*args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
-    """`orderwatch ARGS` as a subprocess with ``cli_env()``, its output captured as text."""
-    return subprocess.run(
-        [sys.executable, "-m", "orderwatch", *args],
-        capture_output=True,
-        text=True,
-        env=cli_env(),
-        timeout=timeout,
-        check=False,
-    )
-
-
 GLOBAL_FLAGS = {"-q", "--quiet", "-v", "-vv", "-vvv", "--verbose"}
 # Commands that never start a browser, or not with these options: they run in the test's own process.
 NO_BROWSER = {"init", "ack", "history", "schedule", "notify", "parse", "baseline", "--help", "--version"}

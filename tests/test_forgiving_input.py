@@ -128,15 +128,8 @@ def test_record_refuses_an_output_folder_it_cannot_use_before_the_run(tmp_path: 
 @pytest.mark.browser
 def test_json_on_stdout_for_scripts_demo_and_doctor() -> None:
     import json
-    import subprocess
-    import sys
 
-    from .conftest import cli_env
-
-    def ow(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "orderwatch", *args], capture_output=True, text=True, env=cli_env(), timeout=120
-        )
+    from .conftest import ow
 
     demo = ow("demo", "--json")
     assert demo.returncode == 1, demo.stderr

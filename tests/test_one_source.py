@@ -25,7 +25,6 @@ PATH_FAMILIES = ("/your-orders/", "/cpe/", "/hz5/", "/hz/mycd/", "/gp/digital/",
 ORDER_ID_FRAGMENTS = (r"\d{7}", r"D\d{2}")
 # Copies in code that other work owns at the moment, each with where it should come from. An entry that no
 # longer matches anything fails as well, so this list only shrinks.
-KNOWN_COPIES: dict[tuple[Path, str], str] = {}
 
 
 def site_paths() -> set[str]:
@@ -59,33 +58,25 @@ def production_files() -> list[Path]:
     return sorted(files)
 
 
-def copies(fragments: tuple[str, ...] | set[str], home: Path) -> tuple[list[str], set[tuple[Path, str]]]:
-    """Literals outside ``home`` holding one of ``fragments``, as "file:line: literal", less the known
-    copies; and the known copies that were seen."""
-    found, known_seen = [], set()
+def copies(fragments: tuple[str, ...] | set[str], home: Path) -> list[str]:
+    """Literals outside ``home`` holding one of ``fragments``, as "file:line: literal"."""
+    found = []
     for rel in production_files():
         if rel == home:
             continue
         for line, text in literals((ROOT / rel).read_text(encoding="utf-8")):
-            if not any(f in text for f in fragments):
-                continue
-            known = [key for key in KNOWN_COPIES if key[0] == rel and key[1] in text]
-            if known:
-                known_seen.update(known)
-            else:
+            if any(f in text for f in fragments):
                 found.append(f"{rel}:{line}: {text!r}")
-    return found, known_seen
+    return found
 
 
 def test_no_path_of_the_site_is_written_outside_site_py() -> None:
-    found, known_seen = copies(site_paths() | set(PATH_FAMILIES), SITE)
+    found = copies(site_paths() | set(PATH_FAMILIES), SITE)
     assert not found, "a path of the site written again; take it from orderwatch/site.py:\n" + "\n".join(found)
-    stale = [f"{rel}: {text!r} ({why})" for (rel, text), why in KNOWN_COPIES.items() if (rel, text) not in known_seen]
-    assert not stale, "a known copy is gone: remove it from KNOWN_COPIES:\n" + "\n".join(stale)
 
 
 def test_the_order_id_pattern_is_written_only_in_models_py() -> None:
-    found, _known = copies(ORDER_ID_FRAGMENTS, MODELS)
+    found = copies(ORDER_ID_FRAGMENTS, MODELS)
     assert not found, (
         "an order-id pattern written again; use orderwatch.models.ORDER_ID_PATTERN (its .pattern inside a "
         "bigger expression) or is_order_id:\n" + "\n".join(found)

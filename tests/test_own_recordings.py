@@ -31,7 +31,7 @@ from orderwatch.parsers import (
 from orderwatch.replay import DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET
 from orderwatch.replay.account import load_account
 
-from .conftest import run_cli
+from .conftest import ow
 
 RECORDING = Path(__file__).parent / "resources" / "recordings" / "demo-jp"
 MANIFEST: list[dict[str, Any]] = json.loads((RECORDING / "manifest.json").read_text(encoding="utf-8"))
@@ -232,7 +232,7 @@ def test_no_secret_or_personal_value_of_the_demo_is_in_the_recording() -> None:
 
 def test_orderwatch_parse_prints_what_the_parser_reads_from_a_recorded_history_page() -> None:
     path = RECORDING / "01-order-history.html"
-    out = run_cli("parse", str(path), "--page", "order-history", timeout=60)
+    out = ow("parse", str(path), "--page", "order-history")
     assert out.returncode == 0, out.stderr
     [line] = out.stdout.splitlines()
     direct = parse_order_history(path.read_text(encoding="utf-8")).to_json()
