@@ -19,10 +19,34 @@ from orderwatch.bots.browser import LOOPBACK_ONLY_ARGS, QUIET_ARGS, find_browser
 from orderwatch.replay import ReplaySite
 
 ROOT = Path(__file__).resolve().parents[1]
-# Real pages of other projects, never copied into the repository: ../shared/peer-pages beside the checkout,
-# or wherever ORDERWATCH_TEST_PEER_PAGES says. Tests that need them skip when they are absent — except in CI
-# (CI=true), where a missing folder is an error (pytest_configure), unless ORDERWATCH_ALLOW_MISSING_SHARED=1.
-PEER_PAGES = Path(os.environ.get("ORDERWATCH_TEST_PEER_PAGES") or ROOT.parent / "shared" / "peer-pages")
+# Real pages of other projects, never copied into the repository: ../shared/peer-pages beside the checkout
+# (or beside the checkout a CI clone was made from), or wherever ORDERWATCH_TEST_PEER_PAGES says. Tests that
+# need them skip when they are absent — except in CI (CI=true), where a missing folder is an error
+# (pytest_configure), unless ORDERWATCH_ALLOW_MISSING_SHARED=1.
+
+
+def _peer_pages() -> Path:
+    """ORDERWATCH_TEST_PEER_PAGES; else ../shared/peer-pages beside this checkout; else, in a clone of a local
+    checkout (CI clones the team's checkout into a folder of its own), beside the checkout it was cloned from."""
+    if configured := os.environ.get("ORDERWATCH_TEST_PEER_PAGES"):
+        return Path(configured)
+    beside = ROOT.parent / "shared" / "peer-pages"
+    if beside.is_dir():
+        return beside
+    try:
+        origin = subprocess.run(
+            ["git", "-C", str(ROOT), "remote", "get-url", "origin"], capture_output=True, text=True, timeout=10
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        origin = ""
+    if origin and os.path.isabs(origin):  # a folder, not a URL
+        cloned_from = Path(origin).resolve().parent / "shared" / "peer-pages"
+        if cloned_from.is_dir():
+            return cloned_from
+    return beside
+
+
+PEER_PAGES = _peer_pages()
 # Every Playwright driver the tests start (in-process and in `orderwatch` subprocesses) shares one warm Node
 # compile cache, as a user's runs do (runner.driver_environment); each test's own XDG cache would start cold.
 os.environ.setdefault("NODE_COMPILE_CACHE", os.path.join(tempfile.gettempdir(), "orderwatch-tests-node-cache"))
